@@ -1,0 +1,113 @@
+import path from 'node:path';
+import {ApplyRefused} from '../apply/apply-engine.js';
+import {JournalError} from '../apply/journal.js';
+import {PlanFileError} from '../plan/plan-file.js';
+import {PccError} from '../pcc/pcc-error.js';
+import {SqliteMissingError} from '../server/database.js';
+import {HELP, parseCli, UsageError, type CliOptions} from './args.js';
+import {CliError} from './errors.js';
+
+export type CliIo = {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  version: string;
+};
+
+function isInteractive(io: CliIo): boolean {
+  return Boolean(io.stdin.isTTY && io.stdout.isTTY) && io.env.TERM !== 'dumb';
+}
+
+async function serve(options: CliOptions, io: CliIo): Promise<number> {
+  const {PccServer} = await import('../server/pcc-server.js');
+  const dbFile = options.db ?? path.join(options.workOrders!, '..', 'pcc-track-wizard.sqlite');
+  const server = new PccServer({workOrdersDir: options.workOrders!, dbFile, projectId: options.project ?? undefined, host: options.host, port: options.port});
+  const url = await server.start();
+  io.stdout.write(`PCC-compatible server on ${url} (project ${server.projectId}, database ${dbFile}). Ctrl-C stops it.\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.stop();
+  return 0;
+}
+
+async function dispatch(options: CliOptions, io: CliIo, signal: AbortSignal): Promise<number> {
+  if (options.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (options.version) {
+    io.stdout.write(`${io.version}\n`);
+    return 0;
+  }
+  if (options.command === 'serve') return serve(options, io);
+  if (options.command === 'evaluate') {
+    const {runEvaluate} = await import('./run-evaluate.js');
+    return runEvaluate(options, io);
+  }
+  if (options.apply) {
+    const {runApplyFile} = await import('./run-apply.js');
+    return runApplyFile(options, {...io, interactive: isInteractive(io)}, signal);
+  }
+  const planOnly = options.dryRun || Boolean(options.planOut);
+  if (!planOnly && !isInteractive(io)) {
+    throw new CliError('The wizard needs an interactive terminal; without one pass --dry-run, --plan-out FILE, or --apply FILE --yes.', 2);
+  }
+  let demo: {url: string; stop: () => Promise<void>} | null = null;
+  if (options.demo) {
+    const {startDemoServer} = await import('./demo-server.js');
+    demo = await startDemoServer();
+  }
+  try {
+    if (planOnly) {
+      const {runPlanOnly} = await import('./run-plan.js');
+      return await runPlanOnly(options, io, demo ? {api: demo.url} : {});
+    }
+    const {runWizard} = await import('../ui/run-wizard.js');
+    return await runWizard(options, io, demo ? {api: demo.url} : {});
+  } finally {
+    await demo?.stop();
+  }
+}
+
+/** Runs the CLI and returns its exit code; every expected failure becomes one clear message. */
+export async function main(io: CliIo): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+    io.stderr.write('\nStopping… what has landed is kept in the journal; run the same command again to resume.\n');
+  };
+  try {
+    const options = parseCli(io.argv, io.env);
+    if (options.apply) process.on('SIGINT', onSigint);
+    return await dispatch(options, io, controller.signal);
+  } catch (error) {
+    if (io.env.DEBUG) io.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    if (error instanceof UsageError) {
+      io.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof CliError) {
+      io.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof PccError || error instanceof ApplyRefused || error instanceof PlanFileError || error instanceof JournalError || error instanceof SqliteMissingError) {
+      io.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    if ((error as Error)?.name === 'ExitPromptError') {
+      io.stderr.write('Cancelled.\n');
+      return 1;
+    }
+    io.stderr.write(`Unexpected error: ${(error as Error)?.message ?? String(error)} (set DEBUG=1 for the stack trace).\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,86 @@
+import path from 'node:path';
+import {applyPlan} from '../apply/apply-engine.js';
+import type {ApplyEvent} from '../apply/apply-events.js';
+import {computeChanges} from '../plan/changes.js';
+import {readPlanFile} from '../plan/plan-file.js';
+import type {CliOptions} from './args.js';
+import {CliError} from './errors.js';
+import {clientOptionsFrom} from './load-inputs.js';
+import {reportFor, siblingsOf, writeReportFiles} from './output-files.js';
+
+type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; interactive: boolean};
+
+function eventLine(event: ApplyEvent): string | null {
+  switch (event.type) {
+    case 'start':
+      return `Applying ${event.changes} changes (${event.pending} to send, ${event.alreadyDone} already done), ${event.tracksToCreate} tracks to create.`;
+    case 'probe':
+      return 'The server can assign tracks.';
+    case 'track':
+      return `Track "${event.name}" ${event.action === 'recovered' ? 'found after a lost answer' : event.action} (${event.id}).`;
+    case 'assigned':
+      return event.done % 500 === 0 || event.done === event.total ? `${event.done}/${event.total} assigned.` : null;
+    case 'retry':
+      return `Retrying ${event.method} ${event.route} (attempt ${event.attempt}, ${event.reason}).`;
+    case 'failed':
+      return `Failed: ${event.id}: ${event.error}`;
+    case 'stopping':
+      return `Stopping: ${event.reason}.`;
+    case 'verify':
+      return event.ok ? 'Verified: the server matches the plan.' : `Verification found ${event.mismatches.length} differences:\n${event.mismatches.slice(0, 20).map((m) => `  ${m}`).join('\n')}`;
+    case 'finished':
+      return null;
+  }
+}
+
+/** --apply FILE: apply a saved plan without the wizard. */
+export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSignal): Promise<number> {
+  const planFile = options.apply!;
+  const plan = readPlanFile(planFile);
+  const changeSet = computeChanges(plan);
+  if (!options.yes) {
+    if (!io.interactive) {
+      throw new CliError(`--apply ${planFile} would change the server and there is no terminal to confirm; pass --yes to apply it.`, 2);
+    }
+    const {confirm} = await import('@inquirer/prompts');
+    const ok = await confirm({
+      message: `Apply ${planFile}: ${changeSet.createTracks.length} tracks to create, ${changeSet.assign} to assign, ${changeSet.move} to move, ${changeSet.clear} to clear?`,
+      default: false,
+    });
+    if (!ok) {
+      io.stderr.write('Nothing was applied.\n');
+      return 0;
+    }
+  }
+  const files = siblingsOf(planFile);
+  const client = clientOptionsFrom(options, io.env, {api: options.api ?? plan.api ?? undefined, project: options.project ?? plan.project});
+  const outcome = await applyPlan({
+    plan,
+    client,
+    journalFile: files.journal,
+    undoPlanFile: files.undo,
+    concurrency: options.concurrency,
+    failFast: options.failFast,
+    signal,
+    onEvent: (event) => {
+      if (options.json) {
+        io.stdout.write(`${JSON.stringify(event)}\n`);
+        return;
+      }
+      const line = eventLine(event);
+      if (line) io.stderr.write(`${line}\n`);
+    },
+  });
+  const report = reportFor(plan, 'applied', [], outcome);
+  const written = writeReportFiles(options.report ?? files.reportMd, plan, report);
+  if (!options.json) {
+    const summary = [
+      `Applied ${outcome.applied} changes${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} retries, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
+      `Report: ${written.markdown} and ${path.basename(written.json)}.`,
+    ];
+    if (outcome.undoPlan) summary.push(`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);
+    if (outcome.stopped) summary.push(`Stopped before the end; run the same command again to resume: pcc-track-wizard --apply ${planFile} --yes`);
+    io.stderr.write(`${summary.join('\n')}\n`);
+  }
+  return outcome.verified && !outcome.failed.length && !outcome.stopped ? 0 : 1;
+}

@@ -1,0 +1,36 @@
+import {mkdirSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {serializePlan} from '../plan/plan-file.js';
+import {renderMarkdown} from '../report/report.js';
+import type {CliOptions} from './args.js';
+import {loadInputs, planFrom, problemLines} from './load-inputs.js';
+import {reportFor, writeReportFiles} from './output-files.js';
+
+type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv};
+
+/** --dry-run and --plan-out: plan, report, never change anything, never need a terminal. */
+export async function runPlanOnly(options: CliOptions, io: Io, overrides: {api?: string} = {}): Promise<number> {
+  const inputs = await loadInputs(options, io.env, overrides);
+  const plan = planFrom(inputs, options);
+  const warnings = problemLines(inputs.problems);
+  const report = reportFor(plan, options.dryRun ? 'dry-run' : 'plan', warnings);
+  if (options.planOut) {
+    mkdirSync(path.dirname(path.resolve(options.planOut)), {recursive: true});
+    writeFileSync(options.planOut, serializePlan(plan));
+  }
+  const files = options.report ? writeReportFiles(options.report, plan, report) : null;
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    if (options.dryRun) io.stdout.write(renderMarkdown(report, plan));
+    const changes = report.changes;
+    const lines = [
+      `${plan.items.length} work orders, ${plan.tracks.length} tracks: ${changes.createTracks} tracks to create, ${changes.assign} to assign, ${changes.move} to move, ${changes.clear} to clear, ${changes.unchanged} unchanged.`,
+    ];
+    if (changes.createTracks + changes.assign + changes.move + changes.clear === 0) lines.push('Nothing to change: the server already matches the plan.');
+    if (options.planOut) lines.push(`Plan saved to ${options.planOut}; apply it with: pcc-track-wizard --apply ${options.planOut} --yes`);
+    if (files) lines.push(`Report written to ${files.markdown} and ${files.json}.`);
+    io.stderr.write(`${lines.join('\n')}\n`);
+  }
+  return 0;
+}

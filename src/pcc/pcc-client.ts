@@ -1,0 +1,215 @@
+import ky, {HTTPError, type KyInstance, TimeoutError} from 'ky';
+import {normalizeWorkOrder, type LoadProblem, type WorkOrder} from '../workorders/work-order.js';
+import {PccError} from './pcc-error.js';
+import {field, isArray, isRecord, isString, ShapeError, toTrack, type TrackRecord} from './validate.js';
+
+export const DEFAULT_API = 'http://127.0.0.1:4010';
+export const DEFAULT_PROJECT = 'project-control-center';
+
+export type RetryInfo = {method: string; route: string; attempt: number; reason: string};
+
+export type ClientOptions = {
+  baseUrl: string;
+  project: string;
+  /** PCC_TOKEN: sent as a bearer token. */
+  token?: string;
+  /** PCC_BASIC_AUTH: `user:pass`. */
+  basicAuth?: string;
+  timeoutMs?: number;
+  /** Retries for idempotent calls (GET, PUT). POST is never retried blindly. */
+  retries?: number;
+  onRetry?: (info: RetryInfo) => void;
+  signal?: AbortSignal;
+};
+
+export type ProjectSummary = {id: string; name: string; path: string | null};
+export type NewTrack = {name: string; description?: string | null; goal?: string | null; color?: string | null; icon?: string | null; sortOrder?: number};
+
+export type PccClient = ReturnType<typeof createPccClient>;
+
+function authHeader(options: ClientOptions): Record<string, string> {
+  if (options.token) return {authorization: `Bearer ${options.token}`};
+  if (options.basicAuth) return {authorization: `Basic ${Buffer.from(options.basicAuth).toString('base64')}`};
+  return {};
+}
+
+function networkCode(error: unknown): string | undefined {
+  const cause = (error as {cause?: {code?: string; cause?: {code?: string}}}).cause;
+  return cause?.code ?? cause?.cause?.code ?? (error as {code?: string}).code;
+}
+
+/** Express's default 404 for a route it does not have: an HTML page, not JSON. */
+function isMissingRoute(status: number, contentType: string, body: string): boolean {
+  return status === 404 && !contentType.includes('json') && /Cannot (GET|PUT|POST|PATCH|DELETE) /.test(body);
+}
+
+export function createPccClient(options: ClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const project = encodeURIComponent(options.project);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const http: KyInstance = ky.create({
+    prefixUrl: base,
+    timeout: timeoutMs,
+    headers: {accept: 'application/json', ...authHeader(options)},
+    signal: options.signal,
+    retry: {
+      limit: options.retries ?? 4,
+      methods: ['get', 'put'],
+      statusCodes: [408, 429, 500, 502, 503, 504],
+      afterStatusCodes: [429, 503],
+      maxRetryAfter: 30_000,
+      backoffLimit: 5_000,
+      jitter: (delay) => delay * (0.5 + Math.random() * 0.5),
+      retryOnTimeout: true,
+      shouldRetry: ({error}) => (options.signal?.aborted || (error as Error).name === 'AbortError' ? false : undefined),
+    },
+    hooks: {
+      beforeRetry: [
+        ({request, error, retryCount}) => {
+          const url = new URL(request.url);
+          const reason = error instanceof HTTPError ? `HTTP ${error.response.status}` : error instanceof TimeoutError ? 'timeout' : networkCode(error) ?? (error as Error).message;
+          options.onRetry?.({method: request.method, route: url.pathname, attempt: retryCount, reason});
+        },
+      ],
+    },
+  });
+
+  /** Turns any failure into a PccError that names the route and says what to do. */
+  async function explain(error: unknown, method: string, route: string): Promise<PccError> {
+    const label = `${method} ${route}`;
+    if (error instanceof PccError) return error;
+    if (options.signal?.aborted || (error as Error)?.name === 'AbortError') {
+      return new PccError('aborted', `${label} was stopped.`, route);
+    }
+    if (error instanceof TimeoutError) {
+      return new PccError('timeout', `The PCC server at ${base} did not answer ${label} within ${timeoutMs / 1000} s; check that it is healthy or raise --timeout.`, route);
+    }
+    if (error instanceof HTTPError) {
+      const status = error.response.status;
+      const contentType = error.response.headers.get('content-type') ?? '';
+      const body = await error.response.text().catch(() => '');
+      let serverMessage = '';
+      try {
+        const parsed = JSON.parse(body) as unknown;
+        if (isRecord(parsed) && typeof parsed.error === 'string') serverMessage = parsed.error;
+      } catch {
+        // Not JSON: Express's HTML pages and proxies' error pages land here.
+      }
+      if (isMissingRoute(status, contentType, body)) {
+        if (method === 'PUT' && route.endsWith('/track')) {
+          return new PccError('no-assign-route', `The PCC server at ${base} cannot assign tracks over the API (${label} is not a route there; it needs PCC's track assignment route from WO-2026-114); update PCC, nothing was changed.`, route, status);
+        }
+        return new PccError('bad-response', `The server at ${base} has no route ${label}; check that --api points at a PCC server.`, route, status);
+      }
+      if (status === 401) return new PccError('auth', `The PCC server at ${base} asks for credentials (401 on ${label}); set PCC_BASIC_AUTH=user:pass or PCC_TOKEN.`, route, status);
+      if (status === 403) return new PccError('forbidden', `The PCC server at ${base} refused ${label} (403); it accepts only loopback requests unless LAN access is allowed, or the credentials lack access.`, route, status);
+      if (status === 404 && serverMessage === 'project not found') {
+        return new PccError('project-not-found', `Project "${options.project}" was not found on ${base}; pass --project with an id from GET /repos.`, route, status);
+      }
+      if (status === 404) return new PccError('not-found', `${label} answered 404${serverMessage ? ` (${serverMessage})` : ''}.`, route, status);
+      if (status >= 400 && status < 500) return new PccError('bad-request', `${label} was refused with ${status}${serverMessage ? `: ${serverMessage}` : ''}.`, route, status);
+      return new PccError('server', `${label} failed with ${status}${serverMessage ? ` (${serverMessage})` : ''} after retries; check the PCC server's log.`, route, status);
+    }
+    const code = networkCode(error);
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      return new PccError('unreachable', `Cannot resolve the host of ${base}; check --api or PCC_API_URL.`, route);
+    }
+    if (code === 'ECONNREFUSED') {
+      return new PccError('unreachable', `Cannot reach the PCC server at ${base} (connection refused); start it or pass --api with its address.`, route);
+    }
+    if (error instanceof ShapeError) {
+      return new PccError('bad-response', `${label} answered something that is not PCC's JSON: the body ${error.message}; check that --api points at a PCC server.`, route);
+    }
+    return new PccError('unreachable', `${label} to ${base} failed (${code ?? (error as Error)?.message ?? String(error)}); check the server and the network.`, route);
+  }
+
+  async function json(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
+    const route = `/${path}`;
+    try {
+      const response = await http(path, {method, ...(body === undefined ? {} : {json: body})});
+      const text = await response.text();
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new ShapeError(`is not JSON (it starts with "${text.slice(0, 40).replace(/\s+/g, ' ')}")`);
+      }
+    } catch (error) {
+      throw await explain(error, method, route);
+    }
+  }
+
+  async function checked<T>(method: 'GET' | 'POST' | 'PUT', path: string, read: (body: unknown) => T, body?: unknown): Promise<T> {
+    const result = await json(method, path, body);
+    try {
+      return read(result);
+    } catch (error) {
+      throw await explain(error, method, `/${path}`);
+    }
+  }
+
+  return {
+    baseUrl: base,
+    project: options.project,
+
+    listProjects(): Promise<ProjectSummary[]> {
+      return checked('GET', 'repos', (body) => {
+        if (!isArray(body)) throw new ShapeError('is not an array of projects');
+        return body.filter(isRecord).filter((p) => isString(p.id)).map((p) => ({
+          id: p.id as string,
+          name: isString(p.name) ? p.name : (p.id as string),
+          path: isString(p.path) ? p.path : null,
+        }));
+      });
+    },
+
+    listWorkOrders(): Promise<{workOrders: WorkOrder[]; problems: LoadProblem[]}> {
+      const route = `GET /repos/${project}/work-orders`;
+      return checked('GET', `repos/${project}/work-orders`, (body) => {
+        const list = field(body, 'work_orders', isArray, 'list');
+        const workOrders: WorkOrder[] = [];
+        const problems: LoadProblem[] = [];
+        const seen = new Set<string>();
+        for (const raw of list) {
+          if (!isRecord(raw)) continue;
+          const result = normalizeWorkOrder(raw, route);
+          problems.push(...result.problems);
+          if (!result.workOrder) continue;
+          if (seen.has(result.workOrder.id)) {
+            problems.push({file: route, level: 'error', message: `lists ${result.workOrder.id} twice; the second is ignored`});
+            continue;
+          }
+          seen.add(result.workOrder.id);
+          workOrders.push(result.workOrder);
+        }
+        return {workOrders, problems};
+      });
+    },
+
+    getWorkOrder(id: string): Promise<{markdown: string; workOrder: Record<string, unknown>}> {
+      return checked('GET', `repos/${project}/work-orders/${encodeURIComponent(id)}`, (body) => ({
+        markdown: field(body, 'markdown', isString, 'text'),
+        workOrder: field(body, 'work_order', isRecord, 'object'),
+      }));
+    },
+
+    listTracks(): Promise<TrackRecord[]> {
+      return checked('GET', `repos/${project}/tracks`, (body) => field(body, 'tracks', isArray, 'list').map(toTrack));
+    },
+
+    /** Not idempotent: callers must list tracks before trying again after an unknown outcome. */
+    createTrack(track: NewTrack): Promise<TrackRecord> {
+      const body: Record<string, unknown> = {name: track.name};
+      for (const key of ['description', 'goal', 'color', 'icon', 'sortOrder'] as const) {
+        if (track[key] !== undefined && track[key] !== null) body[key] = track[key];
+      }
+      return checked('POST', `repos/${project}/tracks`, (response) => toTrack(field(response, 'track', isRecord, 'object')), body);
+    },
+
+    /** Idempotent: safe to send again. */
+    async assignTrack(workOrderId: string, trackId: string | null): Promise<void> {
+      await checked('PUT', `repos/${project}/work-orders/${encodeURIComponent(workOrderId)}/track`, (body) => {
+        if (!isRecord(body) || body.ok !== true) throw new ShapeError('is not {"ok": true}');
+      }, {trackId});
+    },
+  };
+}

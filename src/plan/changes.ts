@@ -1,0 +1,47 @@
+import type {Change, ChangeSet, Plan, PlanItem} from './plan-types.js';
+
+export function changeOf(item: PlanItem): Change | null {
+  if (item.currentKey === item.plannedKey) return null;
+  const kind = item.currentKey === null ? 'assign' : item.plannedKey === null ? 'clear' : 'move';
+  return {id: item.id, kind, fromKey: item.currentKey, toKey: item.plannedKey};
+}
+
+/** What applying the plan would do to the server, derived from the items each time. */
+export function computeChanges(plan: Pick<Plan, 'tracks' | 'items'>): ChangeSet {
+  const changes: Change[] = [];
+  let assign = 0;
+  let move = 0;
+  let clear = 0;
+  for (const item of plan.items) {
+    const change = changeOf(item);
+    if (!change) continue;
+    changes.push(change);
+    if (change.kind === 'assign') assign++;
+    else if (change.kind === 'move') move++;
+    else clear++;
+  }
+  return {
+    createTracks: plan.tracks.filter((track) => track.existingId === null),
+    changes,
+    assign,
+    move,
+    clear,
+    unchanged: plan.items.length - changes.length,
+  };
+}
+
+/** Planned WO count per track key (null for no track), and now, in one pass. */
+export function countByTrack(items: readonly PlanItem[]): {planned: Map<string | null, number>; current: Map<string | null, number>} {
+  const planned = new Map<string | null, number>();
+  const current = new Map<string | null, number>();
+  for (const item of items) {
+    planned.set(item.plannedKey, (planned.get(item.plannedKey) ?? 0) + 1);
+    current.set(item.currentKey, (current.get(item.currentKey) ?? 0) + 1);
+  }
+  return {planned, current};
+}
+
+/** Items nobody has placed yet: no track planned, and not by an explicit decision. */
+export function needsReview(item: PlanItem): boolean {
+  return item.plannedKey === null && item.source === 'uncategorized';
+}

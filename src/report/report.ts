@@ -1,0 +1,192 @@
+import {computeChanges, needsReview} from '../plan/changes.js';
+import type {Plan, PlanItem} from '../plan/plan-types.js';
+import {sanitizeText} from '../workorders/sanitize.js';
+
+/** What an apply run adds to a report; filled by src/apply. */
+export type ApplyOutcome = {
+  tracksCreated: string[];
+  tracksReused: string[];
+  applied: number;
+  resumed: number;
+  failed: {id: string; error: string}[];
+  retries: number;
+  stopped: boolean;
+  verified: boolean;
+  mismatches: string[];
+  undoPlan: string | null;
+  durationMs: number;
+};
+
+export type ReportTrack = {
+  name: string;
+  color: string | null;
+  count: number;
+  workOrders: string[];
+  exists: boolean;
+  inSpec: boolean;
+};
+
+export type ReportSuggestion = {
+  id: string;
+  track: string;
+  confidence: number;
+  reason: string;
+  runnerUp: {track: string; confidence: number} | null;
+  placed: boolean;
+};
+
+export type Report = {
+  project: string;
+  spec: string;
+  generatedAt: string;
+  mode: 'dry-run' | 'applied' | 'plan';
+  totals: {workOrders: number; tracks: number; onTracks: number; noTrack: number; needsReview: number};
+  tracks: ReportTrack[];
+  none: string[];
+  needsReview: string[];
+  notInProject: string[];
+  notInMapping: string[];
+  suggested: ReportSuggestion[];
+  changes: {createTracks: number; assign: number; move: number; clear: number; unchanged: number};
+  warnings: string[];
+  apply?: ApplyOutcome;
+};
+
+export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Report['mode']; apply?: ApplyOutcome; now?: Date}): Report {
+  const changeSet = computeChanges(plan);
+  const byKey = new Map<string, string[]>();
+  for (const item of plan.items) {
+    if (item.plannedKey === null) continue;
+    const list = byKey.get(item.plannedKey) ?? [];
+    list.push(item.id);
+    byKey.set(item.plannedKey, list);
+  }
+  const nameOf = new Map(plan.tracks.map((track) => [track.key, track.name]));
+  const tracks = plan.tracks.map((track) => {
+    const workOrders = byKey.get(track.key) ?? [];
+    return {name: track.name, color: track.color, count: workOrders.length, workOrders, exists: track.existingId !== null, inSpec: track.inSpec};
+  });
+  const review = plan.items.filter(needsReview).map((item) => item.id);
+  const none = plan.items.filter((item) => item.plannedKey === null && !needsReview(item)).map((item) => item.id);
+  const suggested = plan.items
+    .filter((item): item is PlanItem & {suggestion: NonNullable<PlanItem['suggestion']>} => Boolean(item.suggestion))
+    .map((item) => ({
+      id: item.id,
+      track: nameOf.get(item.suggestion.key) ?? item.suggestion.key,
+      confidence: Number(item.suggestion.confidence.toFixed(2)),
+      reason: item.suggestion.reason,
+      runnerUp: item.suggestion.runnerUp ? {track: nameOf.get(item.suggestion.runnerUp.key) ?? item.suggestion.runnerUp.key, confidence: Number(item.suggestion.runnerUp.confidence.toFixed(2))} : null,
+      placed: item.source === 'suggested',
+    }));
+  return {
+    project: plan.project,
+    spec: plan.spec.id || plan.spec.source,
+    generatedAt: (options.now ?? new Date()).toISOString(),
+    mode: options.mode,
+    totals: {
+      workOrders: plan.items.length,
+      tracks: plan.tracks.length,
+      onTracks: plan.items.length - none.length - review.length,
+      noTrack: none.length,
+      needsReview: review.length,
+    },
+    tracks,
+    none,
+    needsReview: review,
+    notInProject: plan.notInProject.map((missing) => missing.id),
+    notInMapping: plan.notInMapping,
+    suggested,
+    changes: {
+      createTracks: changeSet.createTracks.length,
+      assign: changeSet.assign,
+      move: changeSet.move,
+      clear: changeSet.clear,
+      unchanged: changeSet.unchanged,
+    },
+    warnings: [...plan.warnings, ...(options.warnings ?? [])],
+    ...(options.apply ? {apply: options.apply} : {}),
+  };
+}
+
+// Markdown is read in editors and on merge pages: keep titles on one line and inert.
+function md(text: string): string {
+  return sanitizeText(text).replace(/([\\`*_[\]<>|])/g, '\\$1');
+}
+
+function bar(count: number, max: number, width = 30): string {
+  if (max === 0) return '';
+  const cells = Math.round((count / max) * width);
+  return '█'.repeat(count > 0 ? Math.max(1, cells) : 0);
+}
+
+export function renderMarkdown(report: Report, plan: Plan): string {
+  const itemById = new Map(plan.items.map((item) => [item.id, item]));
+  const title = (id: string) => md(itemById.get(id)?.title ?? '');
+  const lines: string[] = [];
+  const heading = report.mode === 'applied' ? 'Track assignment applied' : report.mode === 'dry-run' ? 'Track assignment (dry run)' : 'Track assignment plan';
+  lines.push(`# ${heading}: ${md(report.project)}`, '');
+  lines.push(`Spec: ${md(report.spec)} · generated ${report.generatedAt}`, '');
+  lines.push('## Summary', '');
+  lines.push(`- Work orders: ${report.totals.workOrders}`);
+  lines.push(`- On a track: ${report.totals.onTracks} across ${report.tracks.length} tracks`);
+  lines.push(`- No track: ${report.totals.noTrack}`);
+  lines.push(`- Needs review: ${report.totals.needsReview}`);
+  const changes = report.changes;
+  lines.push(`- Changes: ${changes.createTracks} tracks to create, ${changes.assign} to assign, ${changes.move} to move, ${changes.clear} to clear, ${changes.unchanged} unchanged`);
+  if (report.apply) {
+    const apply = report.apply;
+    lines.push(`- Applied: ${apply.applied} changes${apply.resumed ? ` (${apply.resumed} already done by an earlier run, resumed)` : ''}, ${apply.failed.length} failed, ${apply.retries} retries, ${(apply.durationMs / 1000).toFixed(1)} s`);
+    lines.push(`- Tracks created: ${apply.tracksCreated.length ? apply.tracksCreated.map(md).join(', ') : 'none'}${apply.tracksReused.length ? `; reused: ${apply.tracksReused.map(md).join(', ')}` : ''}`);
+    lines.push(`- Verification: ${apply.verified ? 'the server matches the plan' : `FAILED, ${apply.mismatches.length} differences`}${apply.stopped ? ' (the run was stopped before the end)' : ''}`);
+    if (apply.undoPlan) lines.push(`- Undo plan: ${md(apply.undoPlan)} (apply it with \`pcc-track-wizard --apply ${apply.undoPlan} --yes\`)`);
+  }
+  lines.push('', '## Distribution', '', '| Track | WOs | |', '|---|---:|---|');
+  const max = Math.max(0, ...report.tracks.map((track) => track.count), report.none.length, report.needsReview.length);
+  for (const track of report.tracks) {
+    const note = track.exists ? '' : ' (new)';
+    lines.push(`| ${md(track.name)}${note} | ${track.count} | ${bar(track.count, max)} |`);
+  }
+  lines.push(`| No track | ${report.none.length} | ${bar(report.none.length, max)} |`);
+  if (report.needsReview.length) lines.push(`| Needs review | ${report.needsReview.length} | ${bar(report.needsReview.length, max)} |`);
+  for (const track of report.tracks) {
+    lines.push('', `## ${md(track.name)} (${track.count})`, '');
+    if (!track.workOrders.length) lines.push('_No work orders._');
+    for (const id of track.workOrders) {
+      const item = itemById.get(id);
+      const suffix = item && item.source !== 'mapping' ? ` _(${item.source})_` : '';
+      lines.push(`- ${id}: ${title(id)}${suffix}`);
+    }
+  }
+  lines.push('', `## No track (${report.none.length})`, '');
+  if (!report.none.length) lines.push('_None._');
+  for (const id of report.none) lines.push(`- ${id}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
+  if (report.needsReview.length) {
+    lines.push('', `## Needs review (${report.needsReview.length})`, '');
+    for (const id of report.needsReview) lines.push(`- ${id}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
+  }
+  if (report.suggested.length) {
+    lines.push('', `## Suggestions (${report.suggested.length})`, '');
+    for (const suggestion of report.suggested) {
+      const runnerUp = suggestion.runnerUp ? `; runner-up ${md(suggestion.runnerUp.track)} ${Math.round(suggestion.runnerUp.confidence * 100)}%` : '';
+      lines.push(`- ${suggestion.id} → ${md(suggestion.track)} ${Math.round(suggestion.confidence * 100)}% ${suggestion.placed ? '(placed)' : '(left for review)'}: ${md(suggestion.reason)}${runnerUp}`);
+    }
+  }
+  lines.push('', `## Not in the mapping (${report.notInMapping.length})`, '');
+  if (!report.notInMapping.length) lines.push('_Every work order of the project is in the mapping._');
+  for (const id of report.notInMapping) lines.push(`- ${id}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
+  lines.push('', `## In the mapping but not in the project (${plan.notInProject.length})`, '');
+  if (!plan.notInProject.length) lines.push('_Every mapped work order was found._');
+  for (const missing of plan.notInProject) lines.push(`- ${missing.id}: ${md(missing.title)} (spec line ${missing.line})`);
+  if (report.apply?.failed.length) {
+    lines.push('', `## Failed changes (${report.apply.failed.length})`, '');
+    for (const failure of report.apply.failed) lines.push(`- ${failure.id}: ${md(failure.error)}`);
+  }
+  if (report.apply?.mismatches.length) {
+    lines.push('', `## Verification differences (${report.apply.mismatches.length})`, '');
+    for (const mismatch of report.apply.mismatches) lines.push(`- ${md(mismatch)}`);
+  }
+  lines.push('', `## Warnings (${report.warnings.length})`, '');
+  if (!report.warnings.length) lines.push('_None._');
+  for (const warning of report.warnings) lines.push(`- ${md(warning)}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,61 @@
+import {readdirSync, readFileSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {readFrontMatter} from '../workorders/front-matter.js';
+import {parseWorkOrderFile} from '../workorders/local-loader.js';
+import type {WorkOrder} from '../workorders/work-order.js';
+
+type Entry = {mtimeMs: number; size: number; workOrder: WorkOrder | null; data: Record<string, unknown>};
+
+/**
+ * The project's work_orders/ folder as PCC serves it: re-read on every listing (unchanged files
+ * come from a cache keyed by mtime and size), and files whose front matter is not valid YAML
+ * are left out, as PCC does.
+ */
+export class WorkOrderCatalog {
+  private cache = new Map<string, Entry>();
+  private byId = new Map<string, {file: string; entry: Entry}>();
+
+  constructor(readonly dir: string) {}
+
+  scan(): WorkOrder[] {
+    const names = readdirSync(this.dir).filter((name) => name.toLowerCase().endsWith('.md')).sort();
+    const next = new Map<string, Entry>();
+    const byId = new Map<string, {file: string; entry: Entry}>();
+    for (const name of names) {
+      const file = path.join(this.dir, name);
+      let stat;
+      try {
+        stat = statSync(file);
+      } catch {
+        continue;
+      }
+      let entry = this.cache.get(file);
+      if (!entry || entry.mtimeMs !== stat.mtimeMs || entry.size !== stat.size) {
+        const text = readFileSync(file, 'utf8');
+        const parsed = parseWorkOrderFile(text, file);
+        const workOrder = parsed.workOrders[0] ?? null;
+        const front = readFrontMatter(text, name);
+        entry = {mtimeMs: stat.mtimeMs, size: stat.size, workOrder: workOrder?.recovered ? null : workOrder, data: front.data ?? {}};
+      }
+      next.set(file, entry);
+      if (entry.workOrder && !byId.has(entry.workOrder.id)) byId.set(entry.workOrder.id, {file, entry});
+    }
+    this.cache = next;
+    this.byId = byId;
+    return [...byId.values()].map((value) => value.entry.workOrder!);
+  }
+
+  /** Looks a WO up, scanning again only when it is not known yet. */
+  find(id: string): {workOrder: WorkOrder; data: Record<string, unknown>; file: string} | null {
+    let found = this.byId.get(id);
+    if (!found) {
+      this.scan();
+      found = this.byId.get(id);
+    }
+    return found ? {workOrder: found.entry.workOrder!, data: found.entry.data, file: found.file} : null;
+  }
+
+  rawData(id: string): Record<string, unknown> {
+    return this.byId.get(id)?.entry.data ?? {};
+  }
+}

@@ -1,0 +1,101 @@
+import {closeSync, openSync, readdirSync, readSync, readFileSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {readFrontMatter} from './front-matter.js';
+import {type LoadProblem, type WorkOrder, looksLikeWorkOrderId, normalizeWorkOrder} from './work-order.js';
+
+export type LoadResult = {workOrders: WorkOrder[]; problems: LoadProblem[]};
+
+/** Files past this size are read only as far as their front matter needs. */
+const LARGE_FILE_BYTES = 1024 * 1024;
+const HEAD_BYTES = 256 * 1024;
+
+function readHead(file: string, size: number): string {
+  if (size <= LARGE_FILE_BYTES) return readFileSync(file, 'utf8');
+  const buffer = Buffer.alloc(HEAD_BYTES);
+  const fd = openSync(file, 'r');
+  try {
+    const read = readSync(fd, buffer, 0, HEAD_BYTES, 0);
+    return buffer.subarray(0, read).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parses one WO file's text. Exported for the server and for tests of single shapes. */
+export function parseWorkOrderFile(text: string, file: string): LoadResult {
+  const label = path.basename(file);
+  const stem = path.basename(file, path.extname(file));
+  const fallbackId = looksLikeWorkOrderId(stem) ? stem : /^(WO-\d{4}-\d+)/.exec(stem)?.[1];
+  const front = readFrontMatter(text, label);
+  const problems = [...front.problems];
+  let data = front.data;
+  if (data === null) {
+    if (!fallbackId) {
+      return {workOrders: [], problems: [{file: label, level: 'note', message: 'is not a work order (no front matter); skipped'}]};
+    }
+    // A WO file without front matter: keep it plannable from its name and first heading.
+    const heading = /^#\s+(.+)$/m.exec(front.body)?.[1] ?? '';
+    data = {id: fallbackId, title: heading.replace(new RegExp(`^${fallbackId}\\s*[:—-]?\\s*`), '')};
+    problems.push({file: label, level: 'error', message: 'has no front matter; add a `---` block with id, title and status. Planned from its file name'});
+    front.recovered = true;
+  }
+  const {workOrder, problems: fieldProblems} = normalizeWorkOrder(data, label, fallbackId);
+  problems.push(...fieldProblems);
+  if (!workOrder) return {workOrders: [], problems};
+  if (front.recovered) workOrder.recovered = true;
+  workOrder.source = file;
+  return {workOrders: [workOrder], problems};
+}
+
+/**
+ * Loads every `*.md` in a work_orders folder. Bad files are reported by name and skipped or
+ * recovered; they never stop the others. Duplicate ids keep the first file in name order.
+ */
+export function loadWorkOrdersFromFolder(dir: string): LoadResult {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.toLowerCase().endsWith('.md')).sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${code})`;
+    throw new LoadError(`The work orders folder ${dir} ${reason}; pass --work-orders with the path to a work_orders/ folder.`);
+  }
+  const workOrders: WorkOrder[] = [];
+  const problems: LoadProblem[] = [];
+  const firstFileById = new Map<string, string>();
+  for (const name of names) {
+    const file = path.join(dir, name);
+    let text: string;
+    try {
+      const {size, isFile} = statInfo(file);
+      if (!isFile) continue;
+      text = readHead(file, size);
+      if (size > LARGE_FILE_BYTES) {
+        problems.push({file: name, level: 'warning', message: `is ${(size / 1024 / 1024).toFixed(1)} MB; only its first ${HEAD_BYTES / 1024} KB were read`});
+      }
+    } catch (error) {
+      problems.push({file: name, level: 'error', message: `cannot be read (${(error as Error).message})`});
+      continue;
+    }
+    const result = parseWorkOrderFile(text, file);
+    problems.push(...result.problems);
+    for (const workOrder of result.workOrders) {
+      const first = firstFileById.get(workOrder.id);
+      if (first) {
+        problems.push({file: name, level: 'error', message: `repeats id ${workOrder.id} already used by ${first}; it is ignored until one of them is renumbered`});
+        continue;
+      }
+      firstFileById.set(workOrder.id, name);
+      workOrders.push(workOrder);
+    }
+  }
+  return {workOrders, problems};
+}
+
+function statInfo(file: string): {size: number; isFile: boolean} {
+  const stat = statSync(file);
+  return {size: stat.size, isFile: stat.isFile()};
+}
+
+/** A load failure the CLI shows as one sentence. */
+export class LoadError extends Error {}

@@ -1,0 +1,23 @@
+// Strings from work orders are untrusted: a title may carry escape sequences that would move the
+// cursor, recolor the screen or set the window title. The UI only ever shows the cleaned copy.
+
+// CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-byte ESC sequences, and C1 CSI.
+const ESCAPE_SEQUENCE = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B[@-Z\\-_]|\u009B[0-?]*[ -/]*[@-~]/g;
+// Remaining C0/C1 controls, DEL, and bidirectional overrides that reorder what is shown.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const WHITESPACE_RUN = /[\t\n\r ]+/g;
+
+/** One printable line: escape sequences removed, control characters dropped, whitespace folded. */
+export function sanitizeText(raw: string): string {
+  return raw.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '').replace(WHITESPACE_RUN, ' ').trim();
+}
+
+/** True when showing `raw` as is would put something other than printable text on the terminal. */
+export function hasUnsafeCharacters(raw: string): boolean {
+  ESCAPE_SEQUENCE.lastIndex = 0;
+  CONTROL.lastIndex = 0;
+  const unsafe = ESCAPE_SEQUENCE.test(raw) || CONTROL.test(raw.replace(/[\t\n\r]/g, ''));
+  ESCAPE_SEQUENCE.lastIndex = 0;
+  CONTROL.lastIndex = 0;
+  return unsafe;
+}

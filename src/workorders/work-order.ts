@@ -1,0 +1,136 @@
+import {sanitizeText} from './sanitize.js';
+
+export const KNOWN_STATUSES = [
+  'backlog',
+  'ready',
+  'building',
+  'ai_review',
+  'you_review',
+  'done',
+  'blocked',
+  'parked',
+] as const;
+
+/** A work order as the wizard uses it, whatever shape it arrived in. */
+export type WorkOrder = {
+  id: string;
+  /** Raw title as written; never print it, use safeTitle. */
+  title: string;
+  /** Title with escape sequences and control characters removed. */
+  safeTitle: string;
+  goal: string | null;
+  status: string;
+  tags: string[];
+  dependsOn: string[];
+  priority: number | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  era: string | null;
+  /** Track the WO sits on now (server data); null when none or unknown. */
+  trackId: string | null;
+  /** Where it was read from: a file path for local folders, the route for the API. */
+  source: string;
+  /** Set when the front matter could not be parsed and the fields were recovered line by line. */
+  recovered?: boolean;
+};
+
+export type LoadProblem = {
+  /** The file (or route) the problem is about. */
+  file: string;
+  line?: number;
+  level: 'error' | 'warning' | 'note';
+  message: string;
+};
+
+export function formatProblem(problem: LoadProblem): string {
+  const where = problem.line ? `${problem.file}:${problem.line}` : problem.file;
+  return `${where}: ${problem.message}`;
+}
+
+const WO_ID = /^WO-\d{4}-\d+$/;
+
+export function looksLikeWorkOrderId(value: string): boolean {
+  return WO_ID.test(value);
+}
+
+function asString(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return isoDate(value);
+  return null;
+}
+
+// YAML reads an unquoted 2026-01-15 as a Date at midnight UTC; keep the date the author wrote.
+function isoDate(date: Date): string {
+  const iso = date.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+}
+
+/** A list field may be a YAML list, a comma-separated string, or missing. */
+export function asStringList(value: unknown): string[] {
+  if (value == null) return [];
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [value];
+  const out: string[] = [];
+  for (const item of items) {
+    const text = asString(item);
+    if (text == null) continue;
+    const trimmed = text.trim();
+    if (trimmed) out.push(trimmed);
+  }
+  return out;
+}
+
+function asNumber(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value.trim() && Number.isFinite(Number(value))) return Number(value);
+  return null;
+}
+
+export type NormalizeResult = {workOrder: WorkOrder | null; problems: LoadProblem[]};
+
+/**
+ * Turns front matter (or an API object) into a WorkOrder. `fallbackId` is used when the data has
+ * no id (a file named after its WO). Problems name `source`.
+ */
+export function normalizeWorkOrder(
+  data: Record<string, unknown>,
+  source: string,
+  fallbackId?: string,
+): NormalizeResult {
+  const problems: LoadProblem[] = [];
+  let id = asString(data.id)?.trim() ?? '';
+  if (!id && fallbackId) {
+    id = fallbackId;
+    problems.push({file: source, level: 'warning', message: `has no id; using ${fallbackId} from the file name`});
+  }
+  if (!id) {
+    return {workOrder: null, problems: [{file: source, level: 'error', message: 'has no id in its front matter; add `id: WO-YYYY-NNN` or it cannot be planned'}]};
+  }
+  const title = asString(data.title) ?? '';
+  if (!title.trim()) problems.push({file: source, level: 'warning', message: `${id} has no title`});
+  const status = (asString(data.status) ?? '').trim();
+  if (status && !(KNOWN_STATUSES as readonly string[]).includes(status)) {
+    problems.push({file: source, level: 'note', message: `${id} has status "${sanitizeText(status)}", which PCC does not list; it is kept as is`});
+  }
+  const track = data.track as {id?: unknown} | null | undefined;
+  const trackIds = Array.isArray(data.trackIds) ? data.trackIds : [];
+  const trackId = asString(data.trackId) ?? asString(track?.id) ?? asString(trackIds[0]) ?? null;
+  return {
+    workOrder: {
+      id,
+      title,
+      safeTitle: sanitizeText(title),
+      goal: asString(data.goal),
+      status: status || 'backlog',
+      tags: asStringList(data.tags),
+      dependsOn: asStringList(data.depends_on ?? data.dependsOn),
+      priority: asNumber(data.priority),
+      createdAt: asString(data.created_at ?? data.created ?? data.createdAt),
+      updatedAt: asString(data.updated_at ?? data.updated ?? data.updatedAt),
+      era: asString(data.era),
+      trackId: trackId && trackId.trim() ? trackId : null,
+      source,
+    },
+    problems,
+  };
+}
