@@ -120,7 +120,8 @@ export function createPccClient(options: ClientOptions) {
     if (error instanceof ShapeError) {
       return new PccError('bad-response', `${label} answered something that is not PCC's JSON: the body ${error.message}; check that --api points at a PCC server.`, route);
     }
-    return new PccError('unreachable', `${label} to ${base} failed (${code ?? (error as Error)?.message ?? String(error)}); check the server and the network.`, route);
+    const cause = (error as {cause?: {message?: string}})?.cause?.message;
+    return new PccError('unreachable', `${label} to ${base} failed (${code ?? cause ?? (error as Error)?.message ?? String(error)}); check --api and that the server is running.`, route);
   }
 
   async function json(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {

@@ -1,0 +1,86 @@
+import {existsSync, readFileSync} from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {ROOT, SAMPLE_WORK_ORDERS, tempDir, writeWorkOrders, workOrderFile} from '../helpers/fixtures.js';
+import {runCli} from '../helpers/run-cli.js';
+
+const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
+
+describe('the CLI without a server', () => {
+  it('--help and --version', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--dry-run');
+    expect(help.stdout).toContain('Exit codes: 0 done, 1 failed, 2 usage.');
+    const shown = await runCli(['--version']);
+    expect(shown).toMatchObject({code: 0, stdout: `${version}\n`});
+  });
+
+  it('unknown flags, missing folders and missing spec files: one sentence, exit 2, no stack', async () => {
+    const unknown = await runCli(['--frobnicate']);
+    expect(unknown).toMatchObject({code: 2, stderr: "Unknown option '--frobnicate'; run pcc-track-wizard --help for the flags.\n"});
+    const folder = await runCli(['--work-orders', '/nope/work_orders', '--dry-run']);
+    expect(folder).toMatchObject({code: 2, stderr: 'The work orders folder /nope/work_orders does not exist; pass --work-orders with the path to a work_orders/ folder.\n'});
+    const spec = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--spec', '/nope/spec.md', '--dry-run']);
+    expect(spec.code).toBe(2);
+    expect(spec.stderr).toBe('The spec file /nope/spec.md does not exist; pass --spec with a track-assignment WO markdown file or a WO id.\n');
+    expect(`${unknown.stderr}${folder.stderr}${spec.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it('a spec with errors lists them with line numbers and exits 1', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'spec.md');
+    const seed = readFileSync(path.join(ROOT, 'assets/WO-2026-115-track-assignment-pcc.md'), 'utf8');
+    const {writeFileSync} = await import('node:fs');
+    writeFileSync(file, seed.replace('| #EF4444 |', '| red |'));
+    const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--spec', file, '--dry-run']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^The spec ${file} cannot be used \\(1 problem\\); fix these lines:\\n  ${file}:\\d+: track "Testing & Quality" has color "red"`));
+  });
+
+  it('--dry-run on the sample data prints the distribution', async () => {
+    const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('| Autonomous Orchestration (new) | 21 |');
+    expect(run.stdout).toContain('| No track | 14 |');
+    expect(run.stdout).not.toContain('\u001B');
+    expect(run.stderr).toContain('117 work orders, 11 tracks: 11 tracks to create, 97 to assign, 0 to move, 0 to clear, 20 unchanged.');
+  });
+
+  it('--dry-run --json prints the report JSON, --report writes both files', async () => {
+    const out = tempDir();
+    const report = path.join(out, 'report.md');
+    const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run', '--json', '--report', report]);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.tracks.map((track: {count: number}) => track.count)).toEqual([7, 14, 13, 4, 8, 21, 8, 10, 5, 2, 5]);
+    expect(json.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^WO-2026-118\.md:9: front matter is not valid YAML/)]));
+    expect(readFileSync(report, 'utf8')).toContain('## Summary');
+    expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'))).toEqual(json);
+  });
+
+  it('bad files are reported by name and the rest is still planned', async () => {
+    const dir = writeWorkOrders({
+      'WO-2026-020.md': workOrderFile('WO-2026-020'),
+      'WO-2026-021.md': '---\nid: WO-2026-021\ntitle: "Quoted" then more\n---\n',
+    });
+    const run = await runCli(['--work-orders', dir, '--dry-run', '--json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.totals.workOrders).toBe(2);
+    expect(json.warnings).toEqual([expect.stringMatching(/^WO-2026-021\.md:3: front matter is not valid YAML/)]);
+  });
+
+  it('the wizard without a terminal says what to pass and exits 2', async () => {
+    const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS]);
+    expect(run).toMatchObject({code: 2, stderr: 'The wizard needs an interactive terminal; without one pass --dry-run, --plan-out FILE, or --apply FILE --yes.\n'});
+  });
+
+  it('--plan-out writes a plan without a server', async () => {
+    const file = path.join(tempDir(), 'plan.json');
+    const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', file]);
+    expect(run.code).toBe(0);
+    expect(existsSync(file)).toBe(true);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({format: 'pcc-track-wizard/plan', version: 1, items: expect.any(Array)});
+  });
+});

@@ -1,0 +1,14 @@
+import path from 'node:path';
+import {PccServer, type PccServerOptions} from '../../src/server/pcc-server.js';
+import {copySampleWorkOrders, tempDir} from './fixtures.js';
+
+export type TestServer = {server: PccServer; url: string; workOrdersDir: string; dbFile: string; stop: () => Promise<void>};
+
+/** The project's own server on a free loopback port, over a fresh SQLite file. */
+export async function startTestServer(options: Partial<PccServerOptions> = {}): Promise<TestServer> {
+  const workOrdersDir = options.workOrdersDir ?? copySampleWorkOrders();
+  const dbFile = options.dbFile ?? path.join(tempDir(), 'pcc.sqlite');
+  const server = new PccServer({...options, workOrdersDir, dbFile});
+  const url = await server.start();
+  return {server, url, workOrdersDir, dbFile, stop: () => server.stop()};
+}

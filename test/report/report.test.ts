@@ -1,0 +1,38 @@
+import {describe, expect, it} from 'vitest';
+import {buildPlan} from '../../src/plan/build-plan.js';
+import {buildReport, renderMarkdown} from '../../src/report/report.js';
+import {hasUnsafeCharacters} from '../../src/workorders/sanitize.js';
+import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
+import {SAMPLE_WORK_ORDERS, seedSpec} from '../helpers/fixtures.js';
+
+const plan = buildPlan({spec: seedSpec(), workOrders: loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders, serverTracks: [{id: 'e', name: 'Economy'}], project: 'pcc', api: null});
+
+describe('the report', () => {
+  const report = buildReport(plan, {mode: 'dry-run', warnings: ['WO-2026-118.md:9: broken'], now: new Date('2026-01-01T00:00:00Z')});
+
+  it('has the JSON fields with counts and ids', () => {
+    expect(report.tracks).toHaveLength(11);
+    expect(report.tracks[6]).toEqual({name: 'Economy', color: '#14B8A6', count: 8, workOrders: expect.arrayContaining(['WO-2026-037', 'WO-2026-111']), exists: true, inSpec: true});
+    expect(report.tracks[0]).toMatchObject({name: 'Foundation', count: 7, exists: false});
+    expect(report.none).toHaveLength(14);
+    expect(report.needsReview).toEqual(['WO-2026-120', 'WO-2026-121', 'WO-2026-122', 'WO-2026-123', 'WO-2026-124', 'WO-2026-125']);
+    expect(report.notInProject).toEqual([]);
+    expect(report.notInMapping).toEqual(report.needsReview);
+    expect(report.changes).toEqual({createTracks: 10, assign: 97, move: 0, clear: 0, unchanged: 20});
+    expect(report.warnings).toEqual(['WO-2026-118.md:9: broken']);
+    expect(report.totals).toEqual({workOrders: 117, tracks: 11, onTracks: 97, noTrack: 14, needsReview: 6});
+  });
+
+  it('renders markdown with every section and no raw escape sequences', () => {
+    const markdown = renderMarkdown(report, plan);
+    expect(markdown).toContain('- Changes: 10 tracks to create, 97 to assign, 0 to move, 0 to clear, 20 unchanged');
+    expect(markdown).toContain('## Economy (8)');
+    expect(markdown).toContain('- WO-2026-037: Cost metering');
+    expect(markdown).toContain('## No track (14)');
+    expect(markdown).toMatch(/- WO-2025-007: iMessage notifier — listed under "Uncategorized" in WO-2026-115 \(line \d+\)/);
+    expect(markdown).toContain('## Needs review (6)');
+    expect(markdown).toContain('- WO-2026-125: URGENT Run log viewer');
+    expect(markdown).toContain('## Warnings (1)');
+    expect(hasUnsafeCharacters(markdown.replace(/\n/g, ''))).toBe(false);
+  });
+});
