@@ -212,12 +212,18 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
 
     // Read back with a fresh client: the run's signal may be aborted by now.
     const verifier = createPccClient(options.client);
-    const after = await readServer(verifier);
-    const mismatches = verify(plan, after, resolved.ids);
+    let after: ServerState | null = null;
+    let mismatches: string[];
+    try {
+      after = await readServer(verifier);
+      mismatches = verify(plan, after, resolved.ids);
+    } catch (error) {
+      mismatches = [`the server could not be read back (${message(error)}); run the same plan again to resume and verify`];
+    }
     emit({type: 'verify', ok: mismatches.length === 0, mismatches});
 
     let undoPlan: string | null = null;
-    if (options.undoPlanFile) {
+    if (options.undoPlanFile && after) {
       const undo = makeUndoPlan(plan, after, resolved.ids, tracksCreated);
       if (undo.items.length) {
         writeFileSync(options.undoPlanFile, serializePlan(undo));

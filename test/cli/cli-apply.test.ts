@@ -1,0 +1,109 @@
+import {spawn} from 'node:child_process';
+import {existsSync, readFileSync} from 'node:fs';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {CLI, removeTempDirs, tempDir} from '../helpers/fixtures.js';
+import {serverDistribution} from '../helpers/plans.js';
+import {runCli} from '../helpers/run-cli.js';
+import {startTestServer, type TestServer} from '../helpers/test-server.js';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  for (const started of servers.splice(0)) await started.stop();
+  removeTempDirs();
+});
+
+async function server() {
+  const started = await startTestServer();
+  servers.push(started);
+  return started;
+}
+
+describe('the CLI against a server', () => {
+  it('--plan-out, then --apply --yes, then a second dry run shows nothing to change', async () => {
+    const pcc = await server();
+    const planFile = path.join(tempDir(), 'plan.json');
+    const planned = await runCli(['--api', pcc.url, '--plan-out', planFile]);
+    expect(planned.code).toBe(0);
+    expect(planned.stderr).toContain('11 tracks to create, 97 to assign');
+
+    const refused = await runCli(['--apply', planFile]);
+    expect(refused).toMatchObject({code: 2, stderr: `--apply ${planFile} would change the server and there is no terminal to confirm; pass --yes to apply it.\n`});
+
+    const applied = await runCli(['--apply', planFile, '--yes']);
+    expect(applied.code).toBe(0);
+    expect(applied.stderr).toContain('Verified: the server matches the plan.');
+    expect(applied.stderr).toContain('Applied 97 changes, 0 failed');
+    const stem = planFile.replace(/\.json$/, '');
+    expect(readFileSync(`${stem}.report.md`, 'utf8')).toContain('- Verification: the server matches the plan');
+    expect(existsSync(`${stem}.undo.json`)).toBe(true);
+
+    const again = await runCli(['--api', pcc.url, '--dry-run', '--json']);
+    expect(JSON.parse(again.stdout).changes).toEqual({createTracks: 0, assign: 0, move: 0, clear: 0, unchanged: 116});
+  });
+
+  it('--json prints one JSON object per event', async () => {
+    const pcc = await server();
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--api', pcc.url, '--plan-out', planFile]);
+    const run = await runCli(['--apply', planFile, '--yes', '--json']);
+    expect(run.code).toBe(0);
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({type: 'start', changes: 97});
+    expect(events.filter((event) => event.type === 'track')).toHaveLength(11);
+    expect(events.filter((event) => event.type === 'assigned')).toHaveLength(97);
+    expect(events.at(-1)).toMatchObject({type: 'finished', outcome: {verified: true}});
+  });
+
+  it('Ctrl-C (SIGINT) halfway stops cleanly; the same command resumes and finishes exactly', async () => {
+    const pcc = await server();
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--api', pcc.url, '--plan-out', planFile]);
+    pcc.server.faults.delay('PUT', /\/track$/, 40, 100_000);
+    const child = spawn(process.execPath, [CLI, '--apply', planFile, '--yes', '--json', '--concurrency', '2'], {stdio: ['ignore', 'pipe', 'pipe']});
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const assigned = stdout.split('\n').filter((line) => line.includes('"type":"assigned"')).length;
+      if (assigned >= 15 && !interrupted) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(interrupted).toBe(true);
+    expect(code).toBe(1);
+    expect(stderr).toContain('Stopping… what has landed is kept in the journal; run the same command again to resume.');
+    const finished = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(finished.outcome.stopped).toBe(true);
+    expect(finished.outcome.applied).toBeLessThan(97);
+
+    pcc.server.faults.clear();
+    const resumed = await runCli(['--apply', planFile, '--yes']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toMatch(/already done \(resumed\)|were already done/);
+    expect(resumed.stderr).toContain('Verified: the server matches the plan.');
+    const {byTrack, trackNames} = await serverDistribution(pcc.url);
+    expect(trackNames).toHaveLength(11);
+    expect(byTrack['Autonomous Orchestration']).toHaveLength(21);
+  });
+
+  it('an unreachable server is one sentence and exit 1', async () => {
+    const pcc = await server();
+    const url = pcc.url;
+    await pcc.stop();
+    servers.pop();
+    const run = await runCli(['--api', url, '--dry-run']);
+    expect(run).toMatchObject({code: 1, stderr: `Cannot reach the PCC server at ${url} (connection refused); start it or pass --api with its address.\n`});
+  }, 30_000);
+
+  it('--spec WO-ID reads the spec from the project', async () => {
+    const pcc = await server();
+    const run = await runCli(['--api', pcc.url, '--spec', 'WO-2026-115', '--dry-run', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).spec).toBe('WO-2026-115');
+  });
+});

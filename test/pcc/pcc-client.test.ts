@@ -1,0 +1,121 @@
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {createPccClient, type ClientOptions, type RetryInfo} from '../../src/pcc/pcc-client.js';
+import {PccError} from '../../src/pcc/pcc-error.js';
+import {removeTempDirs} from '../helpers/fixtures.js';
+import {startTestServer, type TestServer} from '../helpers/test-server.js';
+
+let pcc: TestServer;
+const client = (options: Partial<ClientOptions> = {}) => createPccClient({baseUrl: pcc.url, project: 'project-control-center', retries: 0, timeoutMs: 2000, ...options});
+
+async function failure(promise: Promise<unknown>): Promise<PccError> {
+  const error = await promise.then(() => null, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(PccError);
+  return error as PccError;
+}
+
+/** A real HTTP server that answers every request with a fixed body. */
+async function fixedServer(status: number, contentType: string, body: string): Promise<{url: string; close: () => Promise<void>; requests: http.IncomingHttpHeaders[]}> {
+  const requests: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((request, response) => {
+    requests.push(request.headers);
+    response.writeHead(status, {'content-type': contentType});
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())), requests};
+}
+
+beforeAll(async () => {
+  pcc = await startTestServer();
+});
+afterAll(async () => {
+  await pcc.stop();
+  removeTempDirs();
+});
+
+describe('the PCC client against the real server', () => {
+  it('lists projects, work orders and tracks, creates and assigns', async () => {
+    const pccClient = client();
+    expect(await pccClient.listProjects()).toEqual([expect.objectContaining({id: 'project-control-center'})]);
+    const {workOrders, problems} = await pccClient.listWorkOrders();
+    expect(workOrders).toHaveLength(116);
+    expect(problems.map((problem) => problem.message)).toEqual(['WO-2026-096 has status "archived", which PCC does not list; it is kept as is']);
+    const track = await pccClient.createTrack({name: 'Economy', color: '#14B8A6', goal: null, sortOrder: 7});
+    expect(track).toMatchObject({name: 'Economy', color: '#14B8A6', sortOrder: 7});
+    await pccClient.assignTrack('WO-2026-037', track.id);
+    expect((await pccClient.listTracks()).find((candidate) => candidate.id === track.id)?.workOrderCount).toBe(1);
+    const {markdown} = await pccClient.getWorkOrder('WO-2026-115');
+    expect(markdown).toContain('## Track Definitions to Create');
+  });
+
+  it('retries idempotent calls on 5xx, honouring Retry-After, and reports each retry', async () => {
+    const retries: RetryInfo[] = [];
+    pcc.server.faults.failNext('GET', /\/tracks$/, 2, 500);
+    pcc.server.faults.failNext('GET', /\/tracks$/, 1, 503, 1);
+    const started = Date.now();
+    await client({retries: 4, onRetry: (info) => retries.push(info)}).listTracks();
+    expect(retries.map((retry) => retry.reason)).toEqual(['HTTP 500', 'HTTP 500', 'HTTP 503']);
+    expect(retries[0]).toMatchObject({method: 'GET', route: '/repos/project-control-center/tracks', attempt: 1});
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('never retries a POST', async () => {
+    pcc.server.faults.failNext('POST', /\/tracks$/, 1, 503);
+    const error = await failure(client({retries: 4}).createTrack({name: 'Once'}));
+    expect(error.kind).toBe('server');
+    expect(error.outcomeUnknown).toBe(true);
+    expect(error.message).toBe('POST /repos/project-control-center/tracks failed with 503 (injected failure) after retries; check the PCC server\'s log.');
+  });
+
+  it('says what to do for each failure', async () => {
+    const stopped = await startTestServer();
+    const closedUrl = stopped.url;
+    await stopped.stop();
+    expect((await failure(createPccClient({baseUrl: closedUrl, project: 'x', retries: 0}).listTracks())).message).toBe(`Cannot reach the PCC server at ${closedUrl} (connection refused); start it or pass --api with its address.`);
+
+    pcc.server.faults.delay('GET', /\/tracks$/, 1500);
+    const timeout = await failure(client({timeoutMs: 300}).listTracks());
+    expect(timeout.kind).toBe('timeout');
+    expect(timeout.message).toBe(`The PCC server at ${pcc.url} did not answer GET /repos/project-control-center/tracks within 0.3 s; check that it is healthy or raise --timeout.`);
+
+    pcc.server.faults.failNext('GET', /\/tracks$/, 1, 401);
+    expect((await failure(client().listTracks())).message).toBe(`The PCC server at ${pcc.url} asks for credentials (401 on GET /repos/project-control-center/tracks); set PCC_BASIC_AUTH=user:pass or PCC_TOKEN.`);
+    pcc.server.faults.failNext('GET', /\/tracks$/, 1, 403);
+    expect((await failure(client().listTracks())).kind).toBe('forbidden');
+
+    const unknown = await failure(client({project: 'nope'}).listWorkOrders());
+    expect(unknown.message).toBe(`Project "nope" was not found on ${pcc.url}; pass --project with an id from GET /repos.`);
+
+    const wrongBase = await failure(createPccClient({baseUrl: `${pcc.url}/api`, project: 'project-control-center', retries: 0}).listTracks());
+    expect(wrongBase.message).toBe(`The server at ${pcc.url}/api has no route GET /repos/project-control-center/tracks; check that --api points at a PCC server.`);
+  });
+
+  it('validates bodies: HTML and wrong shapes name the route', async () => {
+    const html = await fixedServer(200, 'text/html', '<html>proxy login</html>');
+    const htmlError = await failure(createPccClient({baseUrl: html.url, project: 'p', retries: 0}).listTracks());
+    expect(htmlError.message).toBe('GET /repos/p/tracks answered something that is not PCC\'s JSON: the body is not JSON (it starts with "<html>proxy login</html>"); check that --api points at a PCC server.');
+    await html.close();
+    const shape = await fixedServer(200, 'application/json', '{"items": []}');
+    const shapeError = await failure(createPccClient({baseUrl: shape.url, project: 'p', retries: 0}).listWorkOrders());
+    expect(shapeError.message).toBe('GET /repos/p/work-orders answered something that is not PCC\'s JSON: the body has no `work_orders` list; check that --api points at a PCC server.');
+    await shape.close();
+  });
+
+  it('sends credentials from PCC_TOKEN or PCC_BASIC_AUTH', async () => {
+    const echo = await fixedServer(200, 'application/json', '[]');
+    await createPccClient({baseUrl: echo.url, project: 'p', token: 'sekret'}).listProjects();
+    await createPccClient({baseUrl: echo.url, project: 'p', basicAuth: 'ann:pw'}).listProjects();
+    expect(echo.requests.map((headers) => headers.authorization)).toEqual(['Bearer sekret', `Basic ${Buffer.from('ann:pw').toString('base64')}`]);
+    await echo.close();
+  });
+
+  it('recognises a server without the assignment route', async () => {
+    const old = await startTestServer({assignRoute: false});
+    const error = await failure(createPccClient({baseUrl: old.url, project: 'project-control-center', retries: 0}).assignTrack('WO-2026-001', null));
+    expect(error.kind).toBe('no-assign-route');
+    expect(error.message).toBe(`The PCC server at ${old.url} cannot assign tracks over the API (PUT /repos/project-control-center/work-orders/WO-2026-001/track is not a route there; it needs PCC's track assignment route from WO-2026-114); update PCC, nothing was changed.`);
+    await old.stop();
+  });
+});
