@@ -1,0 +1,121 @@
+import {Box, Text, useApp, useInput, useStdout} from 'ink';
+import React, {useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import type {ApplyEvent} from '../apply/apply-events.js';
+import type {Plan} from '../plan/plan-types.js';
+import {sanitizeText} from '../workorders/sanitize.js';
+import {HelpOverlay, KeyHints} from './components/help-overlay.js';
+import {TrackPicker} from './components/track-picker.js';
+import {ApplyScreen} from './screens/apply-screen.js';
+import {Confirm} from './screens/confirm.js';
+import {Details} from './screens/details.js';
+import {Done, type DoneFiles} from './screens/done.js';
+import {currentCounts, Overview} from './screens/overview.js';
+import {TrackReview} from './screens/track-review.js';
+import {pickerChoices} from './state/picker.js';
+import {initialState, reduce} from './state/wizard-state.js';
+import {accent, type Theme} from './theme.js';
+
+export type WizardResult = {kind: 'quit'} | {kind: 'saved'; file: string} | {kind: 'applied'; ok: boolean};
+
+export type AppProps = {
+  plan: Plan;
+  theme: Theme;
+  title: string;
+  /** Runs the apply engine; resolves with where the report went. */
+  startApply: (plan: Plan, onEvent: (event: ApplyEvent) => void, signal: AbortSignal) => Promise<DoneFiles>;
+  savePlan: (plan: Plan) => string;
+  onExit: (result: WizardResult) => void;
+  /** Redraws during apply are batched at this interval (ms): ~20 per second. */
+  frameMs?: number;
+};
+
+export function App({plan, theme, title, startApply, savePlan, onExit, frameMs = 50}: AppProps) {
+  const {exit} = useApp();
+  const {stdout} = useStdout();
+  const [state, dispatch] = useReducer(reduce, plan, (initial) => initialState(initial, {rows: stdout.rows || 24, columns: stdout.columns || 80}));
+  const [files, setFiles] = useState<DoneFiles | null>(null);
+  const [clock, setClock] = useState(Date.now());
+  const controller = useRef<AbortController | null>(null);
+  const pending = useRef<ApplyEvent[]>([]);
+  // The server's distribution before anything is applied: fixed for the session.
+  const now = useMemo(() => currentCounts(state), [plan]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useInput((input, key) => dispatch({type: 'key', key: {...key, input}}));
+
+  useEffect(() => {
+    const onResize = () => dispatch({type: 'resize', rows: stdout.rows || 24, columns: stdout.columns || 80});
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+
+  useEffect(() => {
+    const request = state.request;
+    if (!request) return;
+    dispatch({type: 'request-done'});
+    if (request.type === 'exit') {
+      const outcome = state.apply?.outcome;
+      onExit(outcome ? {kind: 'applied', ok: outcome.verified && !outcome.failed.length && !outcome.stopped} : {kind: 'quit'});
+      exit();
+    } else if (request.type === 'save') {
+      const file = savePlan(state.review.plan);
+      onExit({kind: 'saved', file});
+      exit();
+    } else if (request.type === 'stop-apply') {
+      controller.current?.abort();
+    } else if (request.type === 'apply') {
+      const abort = new AbortController();
+      controller.current = abort;
+      dispatch({type: 'apply-started', counts: now, now: Date.now()});
+      // Events pile up between frames and are drawn together, so rendering never slows the apply.
+      const timer = setInterval(() => {
+        setClock(Date.now());
+        if (pending.current.length) dispatch({type: 'apply-events', events: pending.current.splice(0)});
+      }, frameMs);
+      startApply(state.review.plan, (event) => pending.current.push(event), abort.signal)
+        .then(setFiles)
+        .catch((error: Error) => {
+          pending.current.push({type: 'failed', id: 'apply', error: error.message});
+          pending.current.push({
+            type: 'finished',
+            outcome: {tracksCreated: [], tracksReused: [], applied: 0, resumed: 0, failed: [{id: 'apply', error: error.message}], retries: 0, stopped: false, verified: false, mismatches: [error.message], undoPlan: null, durationMs: 0},
+          });
+        })
+        .finally(() => {
+          clearInterval(timer);
+          dispatch({type: 'apply-events', events: pending.current.splice(0)});
+        });
+    }
+  }, [state.request]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  let body: React.ReactNode;
+  if (state.overlay === 'help') body = <HelpOverlay screen={state.screen} />;
+  else if (state.overlay === 'details') body = <Details state={state} />;
+  else if (state.overlay === 'quit') {
+    body = (
+      <Box borderStyle="round" paddingX={1}>
+        <Text>{state.review.past.length ? `Quit and drop ${state.review.past.length} unapplied change${state.review.past.length === 1 ? '' : 's'}?` : 'Quit without applying?'} y quits · n stays</Text>
+      </Box>
+    );
+  } else if (state.picker) {
+    body = <TrackPicker choices={pickerChoices(state)} query={state.picker.query} cursor={state.picker.cursor} count={state.selected.size || 1} />;
+  } else if (state.screen === 'overview') body = <Overview state={state} theme={theme} now={now} />;
+  else if (state.screen === 'track') body = <TrackReview state={state} theme={theme} />;
+  else if (state.screen === 'confirm') body = <Confirm state={state} now={now} theme={theme} />;
+  else if (state.screen === 'apply') body = <ApplyScreen state={state} theme={theme} now={clock} />;
+  else body = <Done state={state} theme={theme} files={files} />;
+
+  return (
+    <Box flexDirection="column" width={state.viewport.columns}>
+      <Text bold wrap="truncate-end">
+        pcc-track-wizard · {sanitizeText(title)}
+      </Text>
+      {body}
+      <Text color={accent(theme, 'warn')} wrap="truncate-end">
+        {state.notice ?? ' '}
+      </Text>
+      <KeyHints screen={state.screen} />
+    </Box>
+  );
+}

@@ -1,0 +1,31 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import {trackColor, type Theme} from '../theme.js';
+
+export type BarRow = {key: string; label: string; count: number; color: string | null; note?: string; highlighted?: boolean};
+
+/** Horizontal bars scaled to the widest count; the count is always printed beside the bar. */
+export function BarChart({rows, width, theme}: {rows: BarRow[]; width: number; theme: Theme}) {
+  const labelWidth = Math.min(26, Math.max(8, ...rows.map((row) => row.label.length)));
+  const max = Math.max(1, ...rows.map((row) => row.count));
+  const noteWidth = Math.max(0, ...rows.map((row) => (row.note ? row.note.length + 1 : 0)));
+  // Marker, label, count and note must fit beside the longest bar on one line.
+  const barWidth = Math.max(4, width - 1 - labelWidth - 7 - noteWidth - 1);
+  return (
+    <Box flexDirection="column">
+      {rows.map((row) => {
+        const length = row.count > 0 ? Math.max(1, Math.round((row.count / max) * barWidth)) : 0;
+        const label = row.label.length > labelWidth ? `${row.label.slice(0, labelWidth - 1)}…` : row.label.padEnd(labelWidth);
+        return (
+          <Box key={row.key}>
+            <Text inverse={row.highlighted}>{row.highlighted ? '›' : ' '}</Text>
+            <Text color={trackColor(theme, row.color)} bold={row.highlighted}>{label}</Text>
+            <Text> {String(row.count).padStart(5)} </Text>
+            <Text color={trackColor(theme, row.color)}>{'█'.repeat(length)}</Text>
+            {row.note ? <Text dimColor> {row.note}</Text> : null}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

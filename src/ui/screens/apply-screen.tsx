@@ -1,0 +1,49 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import {sanitizeText} from '../../workorders/sanitize.js';
+import {BarChart, type BarRow} from '../components/bar-chart.js';
+import {NONE_GROUP} from '../state/groups.js';
+import type {ApplyView, WizardState} from '../state/wizard-state.js';
+import {accent, type Theme} from '../theme.js';
+
+export function distributionRows(state: WizardState, counts: Record<string, number>): BarRow[] {
+  const rows: BarRow[] = state.review.plan.tracks.map((track) => ({key: track.key, label: sanitizeText(track.name), count: counts[track.key] ?? 0, color: track.color}));
+  rows.push({key: NONE_GROUP, label: 'No track', count: counts[NONE_GROUP] ?? 0, color: null});
+  return rows;
+}
+
+function progressBar(done: number, total: number, width: number): string {
+  const filled = total ? Math.round((done / total) * width) : width;
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+}
+
+export function rateAndEta(view: ApplyView, now: number): {rate: number; etaSeconds: number | null} {
+  const seconds = Math.max(0.001, (now - view.startedAt) / 1000);
+  const rate = view.done / seconds;
+  const left = view.total - view.done;
+  return {rate, etaSeconds: rate > 0 ? left / rate : null};
+}
+
+export function ApplyScreen({state, theme, now}: {state: WizardState; theme: Theme; now: number}) {
+  const view = state.apply!;
+  const {rate, etaSeconds} = rateAndEta(view, now);
+  const width = Math.max(10, Math.min(40, state.viewport.columns - 40));
+  return (
+    <Box flexDirection="column">
+      <Text bold>{view.stopping ? 'Stopping…' : 'Applying'}</Text>
+      <BarChart rows={distributionRows(state, view.counts)} width={state.viewport.columns} theme={theme} />
+      <Text>
+        {progressBar(view.done, view.total, width)} {view.done}/{view.total} · {rate.toFixed(1)}/s · ETA {etaSeconds === null ? '—' : `${Math.ceil(etaSeconds)} s`}
+        {view.alreadyDone ? ` · ${view.alreadyDone} already done` : ''}
+      </Text>
+      <Text color={view.failures.length ? accent(theme, 'error') : undefined}>
+        Retries: {view.retries} · Failed: {view.failures.length}
+      </Text>
+      {view.log.map((line, index) => (
+        <Text key={index} dimColor wrap="truncate-end">
+          {sanitizeText(line)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,34 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import {sanitizeText} from '../../workorders/sanitize.js';
+import {BarChart} from '../components/bar-chart.js';
+import type {WizardState} from '../state/wizard-state.js';
+import {accent, type Theme} from '../theme.js';
+import {distributionRows} from './apply-screen.js';
+
+export type DoneFiles = {report: string; reportJson: string; planFile: string};
+
+export function Done({state, theme, files}: {state: WizardState; theme: Theme; files: DoneFiles | null}) {
+  const view = state.apply!;
+  const outcome = view.outcome!;
+  const ok = outcome.verified && !outcome.failed.length && !outcome.stopped;
+  return (
+    <Box flexDirection="column">
+      <Text bold color={accent(theme, ok ? 'ok' : 'error')}>
+        {ok ? '✔ Done: the server matches the plan.' : outcome.stopped ? '■ Stopped before the end.' : '✘ Finished with problems.'}
+      </Text>
+      <BarChart rows={distributionRows(state, view.counts)} width={state.viewport.columns} theme={theme} />
+      <Text>
+        Applied {outcome.applied}{outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created {outcome.tracksCreated.length} tracks · failed {outcome.failed.length} · retries {outcome.retries} · {(outcome.durationMs / 1000).toFixed(1)} s
+      </Text>
+      {outcome.mismatches.slice(0, 5).map((mismatch) => (
+        <Text key={mismatch} color={accent(theme, 'error')} wrap="truncate-end">
+          {sanitizeText(mismatch)}
+        </Text>
+      ))}
+      {files ? <Text>Report: {files.report} (and {files.reportJson})</Text> : null}
+      {outcome.undoPlan ? <Text>Undo plan: {outcome.undoPlan}</Text> : null}
+      {!ok && files ? <Text>Resume or retry with: pcc-track-wizard --apply {files.planFile} --yes</Text> : null}
+    </Box>
+  );
+}

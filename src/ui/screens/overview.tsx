@@ -1,0 +1,41 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import {computeChanges} from '../../plan/changes.js';
+import {sanitizeText} from '../../workorders/sanitize.js';
+import {BarChart, type BarRow} from '../components/bar-chart.js';
+import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
+import {plannedCounts, type WizardState} from '../state/wizard-state.js';
+import type {Theme} from '../theme.js';
+
+export function currentCounts(state: WizardState): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of state.review.plan.items) {
+    const key = item.currentKey ?? NONE_GROUP;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+export function Overview({state, theme, now}: {state: WizardState; theme: Theme; now: Record<string, number>}) {
+  const plan = state.review.plan;
+  const planned = plannedCounts(plan);
+  const changes = computeChanges(plan);
+  const rows: BarRow[] = groupKeys(plan).map((key, index) => {
+    const track = plan.tracks.find((candidate) => candidate.key === key);
+    const count = planned[key] ?? 0;
+    const before = key === REVIEW_GROUP ? 0 : now[key] ?? 0;
+    const delta = count - before;
+    const notes = [track && !track.existingId ? 'new' : '', key !== REVIEW_GROUP && delta ? `${delta > 0 ? '+' : ''}${delta} vs now` : '', key === REVIEW_GROUP && count ? 'needs a decision' : ''].filter(Boolean);
+    return {key, label: sanitizeText(groupName(plan, key)), count, color: track?.color ?? null, note: notes.join(', '), highlighted: index === state.overviewCursor};
+  });
+  return (
+    <Box flexDirection="column">
+      <Text>
+        {plan.items.length} work orders · {changes.createTracks.length} tracks to create · {changes.assign} to assign · {changes.move} to move · {changes.clear} to clear · {changes.unchanged} unchanged
+      </Text>
+      <Box marginTop={1}>
+        <BarChart rows={rows} width={state.viewport.columns} theme={theme} />
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,68 @@
+import {Box, Text} from 'ink';
+import React from 'react';
+import type {PlanItem} from '../../plan/plan-types.js';
+import {sanitizeText} from '../../workorders/sanitize.js';
+import {groupKeys, groupName, REVIEW_GROUP} from '../state/groups.js';
+import {currentGroupKey, currentItems, listHeight, type WizardState} from '../state/wizard-state.js';
+import {accent, trackColor, type Theme} from '../theme.js';
+
+function sourceLabel(item: PlanItem): string {
+  switch (item.source) {
+    case 'suggested':
+      return `suggested ${Math.round((item.suggestion?.confidence ?? 0) * 100)}%`;
+    case 'manual':
+      return 'moved';
+    case 'uncategorized':
+      return item.suggestion ? `guess ${Math.round(item.suggestion.confidence * 100)}%` : 'uncategorized';
+    default:
+      return item.source;
+  }
+}
+
+function fit(text: string, width: number): string {
+  if (width <= 1) return '';
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+}
+
+export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) {
+  const plan = state.review.plan;
+  const key = currentGroupKey(state);
+  const track = plan.tracks.find((candidate) => candidate.key === key);
+  const items = currentItems(state);
+  const height = listHeight(state);
+  const window = items.slice(state.scroll, state.scroll + height);
+  const columns = state.viewport.columns;
+  const titleWidth = Math.max(10, columns - 44);
+  const groups = groupKeys(plan);
+  const goal = track?.goal ? sanitizeText(track.goal) : key === REVIEW_GROUP ? 'Nothing places these yet: move each to a track or to no track.' : '';
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text color={trackColor(theme, track?.color)} bold>
+          {sanitizeText(groupName(plan, key))}
+        </Text>
+        <Text>
+          {' '}
+          ({state.group + 1}/{groups.length}){track && !track.existingId ? ' · new track' : ''} · {items.length ? `${state.cursor + 1}/${items.length}` : '0/0'}
+          {state.selected.size ? ` · ${state.selected.size} selected` : ''}
+        </Text>
+      </Box>
+      <Text dimColor wrap="truncate-end">{goal || ' '}</Text>
+      <Text color={state.filterEditing ? accent(theme, 'cursor') : undefined}>
+        {state.filterEditing || state.filter ? `Filter: ${state.filter}${state.filterEditing ? '▏' : ''} (Enter keeps, Esc clears)` : ' '}
+      </Text>
+      {window.length === 0 ? <Text dimColor>{state.filter ? 'Nothing matches the filter.' : 'No work orders here.'}</Text> : null}
+      {window.map((item, offset) => {
+        const index = state.scroll + offset;
+        const isCursor = index === state.cursor;
+        const selected = state.selected.has(item.id);
+        const line = `${isCursor ? '›' : ' '}${selected ? '●' : ' '} ${item.id.padEnd(12)} ${fit(sanitizeText(item.status), 10)} ${fit(sourceLabel(item), 14)} ${fit(item.safeTitle, titleWidth)}`;
+        return (
+          <Text key={item.id} inverse={isCursor} color={selected ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
+            {line}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,326 @@
+import type {ApplyEvent} from '../../apply/apply-events.js';
+import {moveItems, redo, startReview, undo, hasUnsavedEdits, type ReviewState} from '../../plan/plan-edits.js';
+import type {Plan} from '../../plan/plan-types.js';
+import type {ApplyOutcome} from '../../report/report.js';
+import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
+import {groupKeys, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
+import {pickerChoices, type PickerChoice} from './picker.js';
+
+export type Overlay = 'help' | 'details' | 'quit' | null;
+
+export type ApplyView = {
+  /** Live WO count per group, starting from the server's current state. */
+  counts: Record<GroupKey, number>;
+  done: number;
+  total: number;
+  alreadyDone: number;
+  retries: number;
+  failures: {id: string; error: string}[];
+  log: string[];
+  startedAt: number;
+  stopping: boolean;
+  outcome: ApplyOutcome | null;
+};
+
+/** What the app must do outside the reducer (start the apply, save, exit). */
+export type Request = {type: 'exit'} | {type: 'apply'} | {type: 'save'} | {type: 'stop-apply'} | null;
+
+export type WizardState = {
+  screen: Screen;
+  review: ReviewState;
+  overviewCursor: number;
+  group: number;
+  cursor: number;
+  scroll: number;
+  selected: ReadonlySet<string>;
+  filter: string;
+  filterEditing: boolean;
+  picker: {query: string; cursor: number} | null;
+  overlay: Overlay;
+  /** Guided walk: Tab past the last track goes to the confirm screen. */
+  walking: boolean;
+  notice: string | null;
+  viewport: {rows: number; columns: number};
+  apply: ApplyView | null;
+  request: Request;
+};
+
+export type Action =
+  | {type: 'key'; key: KeyPress}
+  | {type: 'resize'; rows: number; columns: number}
+  | {type: 'apply-started'; counts: Record<GroupKey, number>; now: number}
+  | {type: 'apply-events'; events: ApplyEvent[]}
+  | {type: 'request-done'}
+  | {type: 'saved'; file: string};
+
+/** Rows the track list may use: the terminal less the header, footer and notice lines. */
+export function listHeight(state: Pick<WizardState, 'viewport'>): number {
+  return Math.max(3, state.viewport.rows - 9);
+}
+
+export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}): WizardState {
+  return {
+    screen: 'overview',
+    review: startReview(plan),
+    overviewCursor: 0,
+    group: 0,
+    cursor: 0,
+    scroll: 0,
+    selected: new Set(),
+    filter: '',
+    filterEditing: false,
+    picker: null,
+    overlay: null,
+    walking: false,
+    notice: null,
+    viewport,
+    apply: null,
+    request: null,
+  };
+}
+
+export function currentGroupKey(state: WizardState): GroupKey {
+  return groupKeys(state.review.plan)[state.group];
+}
+
+export function currentItems(state: WizardState) {
+  return visibleItems(state.review.plan, currentGroupKey(state), state.filter);
+}
+
+/** Keeps the cursor inside the list and the window around the cursor. */
+function clampView(state: WizardState): WizardState {
+  const count = currentItems(state).length;
+  const cursor = Math.max(0, Math.min(state.cursor, count - 1));
+  const height = listHeight(state);
+  let scroll = Math.min(state.scroll, Math.max(0, count - height));
+  if (cursor < scroll) scroll = cursor;
+  if (cursor >= scroll + height) scroll = cursor - height + 1;
+  return cursor === state.cursor && scroll === state.scroll ? state : {...state, cursor, scroll: Math.max(0, scroll)};
+}
+
+function openGroup(state: WizardState, group: number, walking = state.walking): WizardState {
+  return clampView({...state, screen: 'track', group, cursor: 0, scroll: 0, selected: new Set(), filter: '', filterEditing: false, walking, notice: null});
+}
+
+/** Ids the next move applies to: the selection, or the row under the cursor. */
+function targetIds(state: WizardState): string[] {
+  if (state.selected.size) return [...state.selected];
+  const item = currentItems(state)[state.cursor];
+  return item ? [item.id] : [];
+}
+
+function moveTo(state: WizardState, toKey: string | null): WizardState {
+  const ids = targetIds(state);
+  if (!ids.length) return {...state, notice: 'Nothing to move here.'};
+  const review = moveItems(state.review, ids, toKey);
+  const name = toKey === null ? 'No track' : groupName(review.plan, toKey);
+  const notice = review === state.review ? `Already on ${name}.` : `Moved ${ids.length} to ${name}. u undoes.`;
+  return clampView({...state, review, selected: new Set(), picker: null, notice});
+}
+
+function history(state: WizardState, direction: 'undo' | 'redo'): WizardState {
+  const review = direction === 'undo' ? undo(state.review) : redo(state.review);
+  if (review === state.review) return {...state, notice: direction === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.'};
+  return clampView({...state, review, selected: new Set(), notice: direction === 'undo' ? 'Undone.' : 'Redone.'});
+}
+
+function isPrintable(key: KeyPress): boolean {
+  return Boolean(key.input) && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && /^[^\u0000-\u001F\u007F]+$/.test(key.input);
+}
+
+function isBackspace(key: KeyPress & {backspace?: boolean; delete?: boolean}): boolean {
+  return Boolean(key.backspace || key.delete) || key.input === '\u007F' || key.input === '\b';
+}
+
+function pickerKey(state: WizardState, key: KeyPress): WizardState {
+  const picker = state.picker!;
+  const choices = pickerChoices(state);
+  if (key.escape) return {...state, picker: null, notice: null};
+  if (key.upArrow) return {...state, picker: {...picker, cursor: Math.max(0, picker.cursor - 1)}};
+  if (key.downArrow) return {...state, picker: {...picker, cursor: Math.min(choices.length - 1, picker.cursor + 1)}};
+  if (key.return) {
+    const choice = choices[picker.cursor];
+    return choice ? moveTo(state, choice.key) : state;
+  }
+  if (isBackspace(key)) return {...state, picker: {query: picker.query.slice(0, -1), cursor: 0}};
+  const numbered = choices.find((choice: PickerChoice) => choice.hotkey === key.input);
+  if (numbered && !picker.query) return moveTo(state, numbered.key);
+  if (isPrintable(key)) return {...state, picker: {query: picker.query + key.input, cursor: 0}};
+  return state;
+}
+
+function filterKey(state: WizardState, key: KeyPress): WizardState {
+  if (key.return) return clampView({...state, filterEditing: false});
+  if (key.escape) return clampView({...state, filter: '', filterEditing: false, cursor: 0, scroll: 0});
+  if (isBackspace(key)) return clampView({...state, filter: state.filter.slice(0, -1), cursor: 0, scroll: 0});
+  if (isPrintable(key)) return clampView({...state, filter: state.filter + key.input, cursor: 0, scroll: 0, selected: new Set()});
+  return state;
+}
+
+function overlayKey(state: WizardState, key: KeyPress): WizardState {
+  if (state.overlay === 'quit') {
+    if (key.input === 'y') return {...state, overlay: null, request: {type: 'exit'}};
+    if (key.input === 'n' || key.escape || key.input === 'q') return {...state, overlay: null};
+    return state;
+  }
+  return {...state, overlay: null};
+}
+
+function quit(state: WizardState): WizardState {
+  if (hasUnsavedEdits(state.review) || state.screen === 'track') return {...state, overlay: 'quit'};
+  return {...state, request: {type: 'exit'}};
+}
+
+function command(state: WizardState, name: Command): WizardState {
+  const groups = groupKeys(state.review.plan);
+  const onTrack = state.screen === 'track';
+  const items = onTrack ? currentItems(state) : [];
+  const page = listHeight(state);
+  switch (name) {
+    case 'CURSOR_UP':
+      return onTrack ? clampView({...state, cursor: state.cursor - 1}) : {...state, overviewCursor: Math.max(0, state.overviewCursor - 1)};
+    case 'CURSOR_DOWN':
+      return onTrack ? clampView({...state, cursor: state.cursor + 1}) : {...state, overviewCursor: Math.min(groups.length - 1, state.overviewCursor + 1)};
+    case 'PAGE_UP':
+      return clampView({...state, cursor: state.cursor - page, scroll: state.scroll - page});
+    case 'PAGE_DOWN':
+      return clampView({...state, cursor: state.cursor + page, scroll: state.scroll + page});
+    case 'HOME':
+      return onTrack ? clampView({...state, cursor: 0}) : {...state, overviewCursor: 0};
+    case 'END':
+      return onTrack ? clampView({...state, cursor: items.length - 1}) : {...state, overviewCursor: groups.length - 1};
+    case 'NEXT_TRACK':
+      if (state.group + 1 >= groups.length) return state.walking ? {...state, screen: 'confirm', walking: false} : openGroup(state, 0);
+      return openGroup(state, state.group + 1);
+    case 'PREV_TRACK':
+      return openGroup(state, (state.group - 1 + groups.length) % groups.length);
+    case 'TOGGLE_SELECT': {
+      const item = items[state.cursor];
+      if (!item) return state;
+      const selected = new Set(state.selected);
+      if (selected.has(item.id)) selected.delete(item.id);
+      else selected.add(item.id);
+      return clampView({...state, selected, cursor: state.cursor + 1});
+    }
+    case 'SELECT_ALL': {
+      const all = items.length > 0 && items.every((item) => state.selected.has(item.id));
+      return {...state, selected: all ? new Set() : new Set(items.map((item) => item.id)), notice: all ? 'Selection cleared.' : `${items.length} selected.`};
+    }
+    case 'MOVE':
+      return targetIds(state).length ? {...state, picker: {query: '', cursor: 0}, notice: null} : {...state, notice: 'Nothing to move here.'};
+    case 'MOVE_NONE':
+      return moveTo(state, null);
+    case 'UNDO':
+      return history(state, 'undo');
+    case 'REDO':
+      return history(state, 'redo');
+    case 'FILTER':
+      return {...state, filterEditing: true, notice: null};
+    case 'OPEN':
+      if (onTrack) return items[state.cursor] ? {...state, overlay: 'details'} : state;
+      return openGroup(state, state.overviewCursor, false);
+    case 'WALK':
+      return openGroup(state, 0, true);
+    case 'HELP':
+      return {...state, overlay: 'help'};
+    case 'CONFIRM':
+      return {...state, screen: 'confirm', notice: null, picker: null};
+    case 'APPLY':
+      return {...state, request: {type: 'apply'}};
+    case 'SAVE':
+      return {...state, request: {type: 'save'}};
+    case 'BACK':
+      if (state.screen === 'confirm') return {...state, screen: state.walking || state.group ? 'track' : 'overview'};
+      return {...state, screen: 'overview', overviewCursor: state.group, walking: false, selected: new Set(), filter: '', notice: null};
+    case 'QUIT':
+      return state.screen === 'done' ? {...state, request: {type: 'exit'}} : quit(state);
+    case 'INTERRUPT':
+      if (state.screen === 'apply') return state.apply?.outcome ? state : {...state, request: {type: 'stop-apply'}, apply: state.apply && {...state.apply, stopping: true}};
+      if (state.screen === 'done') return {...state, request: {type: 'exit'}};
+      return quit(state);
+  }
+}
+
+function applyEvents(view: ApplyView, events: ApplyEvent[]): ApplyView {
+  const counts = {...view.counts};
+  let {done, total, retries, alreadyDone, outcome, stopping} = view;
+  const failures = [...view.failures];
+  const log = [...view.log];
+  for (const event of events) {
+    switch (event.type) {
+      case 'start':
+        total = event.pending;
+        alreadyDone = event.alreadyDone;
+        break;
+      case 'assigned': {
+        const from = event.fromKey ?? NONE_GROUP;
+        const to = event.toKey ?? NONE_GROUP;
+        counts[from] = (counts[from] ?? 0) - 1;
+        counts[to] = (counts[to] ?? 0) + 1;
+        done = event.done;
+        break;
+      }
+      case 'track':
+        log.push(`Track "${event.name}" ${event.action === 'recovered' ? 'found after a lost answer' : event.action}.`);
+        break;
+      case 'retry':
+        retries++;
+        log.push(`Retry ${event.method} ${event.route} (${event.reason}).`);
+        break;
+      case 'failed':
+        failures.push({id: event.id, error: event.error});
+        log.push(`Failed ${event.id}: ${event.error}`);
+        break;
+      case 'stopping':
+        stopping = true;
+        log.push(`Stopping: ${event.reason}.`);
+        break;
+      case 'verify':
+        log.push(event.ok ? 'Verified: the server matches the plan.' : `Verification found ${event.mismatches.length} differences.`);
+        break;
+      case 'finished':
+        outcome = event.outcome;
+        break;
+      case 'probe':
+        break;
+    }
+  }
+  return {...view, counts, done, total, retries, alreadyDone, failures, log: log.slice(-6), outcome, stopping};
+}
+
+export function reduce(state: WizardState, action: Action): WizardState {
+  switch (action.type) {
+    case 'resize':
+      return clampView({...state, viewport: {rows: action.rows, columns: action.columns}});
+    case 'request-done':
+      return {...state, request: null};
+    case 'saved':
+      return {...state, notice: `Plan saved to ${action.file}.`};
+    case 'apply-started':
+      return {
+        ...state,
+        screen: 'apply',
+        apply: {counts: action.counts, done: 0, total: 0, alreadyDone: 0, retries: 0, failures: [], log: [], startedAt: action.now, stopping: false, outcome: null},
+      };
+    case 'apply-events': {
+      if (!state.apply) return state;
+      const apply = applyEvents(state.apply, action.events);
+      return {...state, apply, screen: apply.outcome ? 'done' : state.screen};
+    }
+    case 'key': {
+      const {key} = action;
+      if (state.overlay) return overlayKey(state, key);
+      if (state.picker) return pickerKey(state, key);
+      if (state.filterEditing) return filterKey(state, key);
+      const name = commandFor(state.screen, key);
+      return name ? command(state, name) : state;
+    }
+  }
+}
+
+/** Counts per group of the plan as it stands now (planned) and on the server (current). */
+export function plannedCounts(plan: Plan): Record<GroupKey, number> {
+  const counts: Record<GroupKey, number> = {};
+  for (const [key, list] of groupMembers(plan)) counts[key] = list.length;
+  return counts;
+}
