@@ -37,7 +37,10 @@ function trackLabel(plan: Plan, key: string | null): string {
 export function moveItems(state: ReviewState, ids: readonly string[], toKey: string | null): ReviewState {
   const known = ids.filter((id) => {
     const index = state.indexById.get(id);
-    return index !== undefined && state.plan.items[index].plannedKey !== toKey;
+    if (index === undefined) return false;
+    const item = state.plan.items[index];
+    // Needs review → no track is a decision even though the planned track stays null.
+    return item.plannedKey !== toKey || (toKey === null && item.source === 'uncategorized');
   });
   if (!known.length) return state;
   if (toKey !== null && !state.plan.tracks.some((track) => track.key === toKey)) {

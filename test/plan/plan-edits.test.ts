@@ -40,5 +40,9 @@ describe('moving WOs during review', () => {
     expect(moveItems(start, ['nope'], null)).toBe(start);
     expect(undo(start)).toBe(start);
     expect(() => moveItems(start, ['WO-2026-020'], 'nowhere')).toThrow('Unknown track key nowhere');
+    // Needs review → No track is a decision, though the planned track stays null.
+    const decided = moveItems(start, ['WO-2026-120'], null);
+    expect(planned(decided, 'WO-2026-120')).toMatchObject({plannedKey: null, source: 'manual'});
+    expect(moveItems(decided, ['WO-2026-120'], null)).toBe(decided);
   });
 });

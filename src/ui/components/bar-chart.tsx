@@ -8,9 +8,12 @@ export type BarRow = {key: string; label: string; count: number; color: string |
 export function BarChart({rows, width, theme}: {rows: BarRow[]; width: number; theme: Theme}) {
   const labelWidth = Math.min(26, Math.max(8, ...rows.map((row) => row.label.length)));
   const max = Math.max(1, ...rows.map((row) => row.count));
-  const noteWidth = Math.max(0, ...rows.map((row) => (row.note ? row.note.length + 1 : 0)));
-  // Marker, label, count and note must fit beside the longest bar on one line.
-  const barWidth = Math.max(4, width - 1 - labelWidth - 7 - noteWidth - 1);
+  const fixed = 1 + labelWidth + 7 + 1;
+  // Marker, label, count and note must fit beside the longest bar on one line; on a narrow
+  // terminal the notes go first.
+  const wantedNotes = Math.max(0, ...rows.map((row) => (row.note ? row.note.length + 1 : 0)));
+  const showNotes = width - fixed - wantedNotes >= 8;
+  const barWidth = Math.max(4, width - fixed - (showNotes ? wantedNotes : 0));
   return (
     <Box flexDirection="column">
       {rows.map((row) => {
@@ -22,7 +25,7 @@ export function BarChart({rows, width, theme}: {rows: BarRow[]; width: number; t
             <Text color={trackColor(theme, row.color)} bold={row.highlighted}>{label}</Text>
             <Text> {String(row.count).padStart(5)} </Text>
             <Text color={trackColor(theme, row.color)}>{'█'.repeat(length)}</Text>
-            {row.note ? <Text dimColor> {row.note}</Text> : null}
+            {row.note && showNotes ? <Text dimColor> {row.note}</Text> : null}
           </Box>
         );
       })}
