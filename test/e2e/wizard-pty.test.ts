@@ -1,0 +1,41 @@
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {afterAll, expect, it} from 'vitest';
+import {removeTempDirs, tempDir} from '../helpers/fixtures.js';
+import {PROJECT} from '../helpers/plans.js';
+import {PtySession} from '../helpers/pty.js';
+import {startTestServer} from '../helpers/test-server.js';
+import {KEYS} from '../helpers/ui.js';
+
+afterAll(() => removeTempDirs());
+
+it('the whole job in a real terminal: review, move one WO to a track and one to none, confirm, apply, verify', async () => {
+  const pcc = await startTestServer();
+  const out = tempDir();
+  const session = new PtySession(['--api', pcc.url, '--out', out]);
+  try {
+    await session.waitFor(/Needs review\s+6/);
+    // Needs review is the next-to-last group.
+    await session.press(`${KEYS.end}${KEYS.up}`, /›Needs review/);
+    await session.press(KEYS.enter, 'Needs review (12/13) · 1/6');
+    await session.press('m', 'Move 1 work order to…');
+    await session.press('7', 'Moved 1 to Economy. u undoes.');
+    await session.press('n', 'Moved 1 to No track. u undoes.');
+    await session.press('c', 'Confirm the changes');
+    expect(session.recent).toContain('Tracks to create 11 · WOs to assign 98');
+    await session.press('y', '✔ Done: the server matches the plan.');
+    session.send('q');
+    expect(await session.exited).toBe(0);
+  } finally {
+    session.kill();
+  }
+  const workOrders = (await (await fetch(`${pcc.url}/repos/${PROJECT}/work-orders`)).json()) as {work_orders: {id: string; track: {name: string} | null}[]};
+  const trackOf = (id: string) => workOrders.work_orders.find((wo) => wo.id === id)?.track?.name ?? null;
+  expect(trackOf('WO-2026-120')).toBe('Economy');
+  expect(trackOf('WO-2026-121')).toBeNull();
+  expect(trackOf('WO-2026-037')).toBe('Economy');
+  const report = readFileSync(path.join(out, 'plan.report.md'), 'utf8');
+  expect(report).toContain('- Verification: the server matches the plan');
+  expect(report).toMatch(/- WO-2026-121: VM snapshot and restore — moved to no track in review/);
+  await pcc.stop();
+});

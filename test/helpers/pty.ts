@@ -1,0 +1,55 @@
+import {stripVTControlCharacters} from 'node:util';
+import pty from '@lydell/node-pty';
+import {CLI} from './fixtures.js';
+
+/** The built CLI in a real pseudo-terminal; output is read as a stream of frames. */
+export class PtySession {
+  private output = '';
+  private mark = 0;
+  readonly exited: Promise<number>;
+  private readonly process: pty.IPty;
+
+  constructor(args: string[], options: {cwd?: string; cols?: number; rows?: number} = {}) {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('CI_')) env[key] = value;
+    // Ink shows only the last frame when it thinks it runs in CI.
+    env.CI = 'false';
+    env.TERM = 'xterm-256color';
+    this.process = pty.spawn(process.execPath, [CLI, ...args], {cols: options.cols ?? 100, rows: options.rows ?? 30, cwd: options.cwd, env});
+    this.process.onData((data) => (this.output += data));
+    this.exited = new Promise((resolve) => this.process.onExit(({exitCode}) => resolve(exitCode)));
+  }
+
+  /** Text written since the last key was sent, without escape sequences. */
+  get recent(): string {
+    return stripVTControlCharacters(this.output.slice(this.mark));
+  }
+
+  get all(): string {
+    return stripVTControlCharacters(this.output);
+  }
+
+  async waitFor(text: string | RegExp, timeoutMs = 10_000): Promise<void> {
+    const started = Date.now();
+    while (!(typeof text === 'string' ? this.recent.includes(text) : text.test(this.recent))) {
+      if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${String(text)}; screen so far:\n${this.recent.slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Sends keys and returns once the terminal has answered them. */
+  async press(keys: string, expect: string | RegExp): Promise<void> {
+    this.mark = this.output.length;
+    this.process.write(keys);
+    await this.waitFor(expect);
+  }
+
+  send(keys: string): void {
+    this.mark = this.output.length;
+    this.process.write(keys);
+  }
+
+  kill(): void {
+    this.process.kill();
+  }
+}
