@@ -25,7 +25,7 @@ describe('the CLI against a server', () => {
     const planFile = path.join(tempDir(), 'plan.json');
     const planned = await runCli(['--api', pcc.url, '--plan-out', planFile]);
     expect(planned.code).toBe(0);
-    expect(planned.stderr).toContain('11 tracks to create, 97 to assign');
+    expect(planned.stderr).toContain('11 tracks to create, 98 to assign');
 
     const refused = await runCli(['--apply', planFile]);
     expect(refused).toMatchObject({code: 2, stderr: `--apply ${planFile} would change the server and there is no terminal to confirm; pass --yes to apply it.\n`});
@@ -33,7 +33,7 @@ describe('the CLI against a server', () => {
     const applied = await runCli(['--apply', planFile, '--yes']);
     expect(applied.code).toBe(0);
     expect(applied.stderr).toContain('Verified: the server matches the plan.');
-    expect(applied.stderr).toContain('Applied 97 changes, 0 failed');
+    expect(applied.stderr).toContain('Applied 98 changes, 0 failed');
     const stem = planFile.replace(/\.json$/, '');
     expect(readFileSync(`${stem}.report.md`, 'utf8')).toContain('- Verification: the server matches the plan');
     expect(existsSync(`${stem}.undo.json`)).toBe(true);
@@ -49,9 +49,9 @@ describe('the CLI against a server', () => {
     const run = await runCli(['--apply', planFile, '--yes', '--json']);
     expect(run.code).toBe(0);
     const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(events[0]).toMatchObject({type: 'start', changes: 97});
+    expect(events[0]).toMatchObject({type: 'start', changes: 98});
     expect(events.filter((event) => event.type === 'track')).toHaveLength(11);
-    expect(events.filter((event) => event.type === 'assigned')).toHaveLength(97);
+    expect(events.filter((event) => event.type === 'assigned')).toHaveLength(98);
     expect(events.at(-1)).toMatchObject({type: 'finished', outcome: {verified: true}});
   });
 
@@ -79,7 +79,7 @@ describe('the CLI against a server', () => {
     expect(stderr).toContain('Stopping… what has landed is kept in the journal; run the same command again to resume.');
     const finished = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(finished.outcome.stopped).toBe(true);
-    expect(finished.outcome.applied).toBeLessThan(97);
+    expect(finished.outcome.applied).toBeLessThan(98);
 
     pcc.server.faults.clear();
     const resumed = await runCli(['--apply', planFile, '--yes']);
@@ -88,7 +88,7 @@ describe('the CLI against a server', () => {
     expect(resumed.stderr).toContain('Verified: the server matches the plan.');
     const {byTrack, trackNames} = await serverDistribution(pcc.url);
     expect(trackNames).toHaveLength(11);
-    expect(byTrack['Autonomous Orchestration']).toHaveLength(21);
+    expect(byTrack['Autonomous Orchestration']).toHaveLength(22);
   });
 
   it('an unreachable server is one sentence and exit 1', async () => {

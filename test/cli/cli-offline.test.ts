@@ -39,10 +39,11 @@ describe('the CLI without a server', () => {
   });
 
   it('--dry-run on the sample data prints the distribution', async () => {
-    const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run']);
+    const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run', '--no-suggest']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('| Autonomous Orchestration (new) | 21 |');
     expect(run.stdout).toContain('| No track | 14 |');
+    expect(run.stdout).toContain('| Needs review | 6 |');
     expect(run.stdout).not.toContain('\u001B');
     expect(run.stderr).toContain('117 work orders, 11 tracks: 11 tracks to create, 97 to assign, 0 to move, 0 to clear, 20 unchanged.');
   });
@@ -53,7 +54,11 @@ describe('the CLI without a server', () => {
     const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run', '--json', '--report', report]);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
-    expect(json.tracks.map((track: {count: number}) => track.count)).toEqual([7, 14, 13, 4, 8, 21, 8, 10, 5, 2, 5]);
+    // The seed's distribution, plus WO-2026-123 placed by a confident suggestion.
+    expect(json.tracks.map((track: {count: number}) => track.count)).toEqual([7, 14, 13, 4, 8, 22, 8, 10, 5, 2, 5]);
+    expect(json.suggested).toHaveLength(6);
+    expect(json.suggested.filter((suggestion: {placed: boolean}) => suggestion.placed).map((suggestion: {id: string}) => suggestion.id)).toEqual(['WO-2026-123']);
+    expect(json.needsReview).toHaveLength(5);
     expect(json.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^WO-2026-118\.md:9: front matter is not valid YAML/)]));
     expect(readFileSync(report, 'utf8')).toContain('## Summary');
     expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'))).toEqual(json);

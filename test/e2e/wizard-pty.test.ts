@@ -14,15 +14,16 @@ it('the whole job in a real terminal: review, move one WO to a track and one to 
   const out = tempDir();
   const session = new PtySession(['--api', pcc.url, '--out', out]);
   try {
-    await session.waitFor(/Needs review\s+6/);
+    await session.waitFor(/Needs review\s+5/);
     // Needs review is the next-to-last group.
     await session.press(`${KEYS.end}${KEYS.up}`, /›Needs review/);
-    await session.press(KEYS.enter, 'Needs review (12/13) · 1/6');
-    await session.press('m', 'Move 1 work order to…');
-    await session.press('7', 'Moved 1 to Economy. u undoes.');
+    await session.press(KEYS.enter, 'Needs review (12/13) · 1/5');
+    // The picker offers the suggestion's candidates first.
+    await session.press('m', /1 Economy \(suggested \d+%\)/);
+    await session.press('1', 'Moved 1 to Economy. u undoes.');
     await session.press('n', 'Moved 1 to No track. u undoes.');
     await session.press('c', 'Confirm the changes');
-    expect(session.recent).toContain('Tracks to create 11 · WOs to assign 98');
+    expect(session.recent).toContain('Tracks to create 11 · WOs to assign 99');
     await session.press('y', '✔ Done: the server matches the plan.');
     session.send('q');
     expect(await session.exited).toBe(0);
