@@ -1,0 +1,226 @@
+// npm run bench [-- --json] [-- --quick]: the figures behind the README's performance section.
+// Not part of npm test: it takes minutes and measures time, which tests must not.
+import {spawn, spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {stripVTControlCharacters} from 'node:util';
+import pty from '@lydell/node-pty';
+import {render} from 'ink-testing-library';
+import React from 'react';
+import {applyPlan} from '../src/apply/apply-engine.js';
+import {buildPlan} from '../src/plan/build-plan.js';
+import {createPccClient} from '../src/pcc/pcc-client.js';
+import {parseTrackSpec} from '../src/spec/spec-parser.js';
+import {suggestTracks} from '../src/suggest/suggest.js';
+import {App} from '../src/ui/app.js';
+import {loadWorkOrdersFromFolder} from '../src/workorders/local-loader.js';
+import {generateProject, type GeneratedProject} from './generate.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CLI = path.join(ROOT, 'dist/cli.js');
+const SEED = path.join(ROOT, 'assets/WO-2026-115-track-assignment-pcc.md');
+const PROBE = path.join(ROOT, 'bench/rss-probe.mjs');
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const SIZES = quick ? [114, 1000] : [114, 1000, 10_000];
+const RUNS = quick ? 3 : 5;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function dryRunMs(project: GeneratedProject): number {
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [CLI, '--work-orders', project.workOrdersDir, '--spec', project.specFile, '--dry-run', '--json'], {stdio: ['ignore', 'ignore', 'pipe']});
+    times.push(performance.now() - started);
+    if (result.status !== 0) throw new Error(`dry run failed: ${result.stderr}`);
+  }
+  return median(times);
+}
+
+/** Process start to the overview on screen, in a real pseudo-terminal; also the peak RSS. */
+async function startupOnce(project: GeneratedProject, rssFile: string): Promise<{ms: number; rssMb: number}> {
+  const env: Record<string, string> = {...(process.env as Record<string, string>), CI: 'false', TERM: 'xterm-256color', PCC_BENCH_RSS_FILE: rssFile};
+  const started = performance.now();
+  const terminal = pty.spawn(process.execPath, ['--import', PROBE, CLI, '--work-orders', project.workOrdersDir, '--spec', project.specFile], {cols: 100, rows: 30, env});
+  let output = '';
+  let shownAt = 0;
+  const exited = new Promise<void>((resolve) => terminal.onExit(() => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timeout = setTimeout(() => reject(new Error(`no overview after 30 s: ${stripVTControlCharacters(output).slice(-500)}`)), 30_000);
+    terminal.onData((data) => {
+      output += data;
+      if (!shownAt && stripVTControlCharacters(output).includes(' tracks to create · ')) {
+        shownAt = performance.now();
+        clearTimeout(timeout);
+        resolve();
+      }
+    });
+  });
+  terminal.write('q');
+  await exited;
+  return {ms: shownAt - started, rssMb: Number(readFileSync(rssFile, 'utf8'))};
+}
+
+async function startup(project: GeneratedProject, scratch: string): Promise<{ms: number; rssMb: number}> {
+  const runs = [];
+  for (let run = 0; run < RUNS; run++) runs.push(await startupOnce(project, path.join(scratch, `rss-${project.count}-${run}`)));
+  return {ms: median(runs.map((run) => run.ms)), rssMb: Math.max(...runs.map((run) => run.rssMb))};
+}
+
+/** Keystroke to updated frame, in a track holding most of 10,000 WOs. */
+async function keystrokes(scratch: string): Promise<{median: number; p95: number; byKey: Record<string, {median: number; p95: number}>}> {
+  const project = generateProject(scratch, 10_000, SEED, {singleTrack: true});
+  const spec = parseTrackSpec(readFileSync(project.specFile, 'utf8'), project.specFile);
+  const plan = buildPlan({spec, workOrders: loadWorkOrdersFromFolder(project.workOrdersDir).workOrders, serverTracks: [], project: 'bench', api: null});
+  const view = render(React.createElement(App, {plan, theme: {color: true}, title: 'bench', startApply: async () => ({report: '', reportJson: '', planFile: ''}), savePlan: () => '', onExit: () => {}}));
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  async function press(input: string): Promise<number> {
+    const before = view.frames.length;
+    const started = performance.now();
+    view.stdin.write(input);
+    while (view.frames.length === before) await settle();
+    return performance.now() - started;
+  }
+  await settle();
+  await press('\u001B[B');
+  await press('\r');
+  const frame = stripVTControlCharacters(view.lastFrame() ?? '');
+  if (!frame.includes('Runner Reliability (2/13)')) throw new Error(`the big track did not open:\n${frame}`);
+  const samples: Record<string, number[]> = {down: [], pageDown: [], move: [], undo: []};
+  for (let i = 0; i < 200; i++) samples.down.push(await press('\u001B[B'));
+  for (let i = 0; i < 40; i++) samples.pageDown.push(await press('\u001B[6~'));
+  for (let i = 0; i < 30; i++) {
+    await press('m');
+    samples.move.push(await press('3'));
+    samples.undo.push(await press('u'));
+  }
+  view.unmount();
+  const all = Object.values(samples).flat();
+  const byKey = Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, {median: round(median(values), 2), p95: round(percentile(values, 95), 2)}]));
+  return {median: round(median(all), 2), p95: round(percentile(all, 95), 2), byKey};
+}
+
+function planMs(project: GeneratedProject): number {
+  const spec = parseTrackSpec(readFileSync(project.specFile, 'utf8'), project.specFile);
+  const {workOrders} = loadWorkOrdersFromFolder(project.workOrdersDir);
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const started = process.cpuUsage();
+    buildPlan({spec, workOrders, serverTracks: [], project: 'bench', api: null, suggest: suggestTracks});
+    const used = process.cpuUsage(started);
+    times.push((used.user + used.system) / 1000);
+  }
+  return median(times);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const {port} = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The engine against the project's server in its own process, next to a bare fetch loop. */
+async function applyVersusFetch(project: GeneratedProject, scratch: string, concurrency = 8): Promise<{applyMs: number; fetchBaselineMs: number; applyRatio: number; verified: boolean}> {
+  const port = await freePort();
+  const server = spawn(process.execPath, [CLI, 'serve', '--work-orders', project.workOrdersDir, '--db', path.join(scratch, 'bench.sqlite'), '--port', String(port)], {stdio: ['ignore', 'pipe', 'inherit']});
+  await new Promise<void>((resolve) => server.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('PCC-compatible server on') && resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    const client = createPccClient({baseUrl: url, project: 'project-control-center', timeoutMs: 30_000});
+    const spec = parseTrackSpec(readFileSync(project.specFile, 'utf8'), project.specFile);
+    const [{workOrders}, serverTracks] = await Promise.all([client.listWorkOrders(), client.listTracks()]);
+    const plan = buildPlan({spec, workOrders, serverTracks, project: 'project-control-center', api: url});
+    const started = performance.now();
+    const outcome = await applyPlan({plan, client: {baseUrl: url, project: 'project-control-center', timeoutMs: 30_000}, journalFile: path.join(scratch, 'bench.journal.jsonl'), undoPlanFile: null, concurrency});
+    const applyMs = performance.now() - started;
+
+    // The same PUTs, same concurrency, same server, no engine: what the network and server cost.
+    const tracks = new Map((await client.listTracks()).map((track) => [track.name.toLowerCase(), track.id]));
+    const requests = plan.items.filter((item) => item.plannedKey !== item.currentKey).map((item) => ({id: item.id, trackId: item.plannedKey ? tracks.get(plan.tracks.find((track) => track.key === item.plannedKey)!.name.toLowerCase()) ?? null : null}));
+    let next = 0;
+    const fetchStarted = performance.now();
+    await Promise.all(Array.from({length: concurrency}, async () => {
+      while (next < requests.length) {
+        const request = requests[next++];
+        const response = await fetch(`${url}/repos/project-control-center/work-orders/${request.id}/track`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({trackId: request.trackId})});
+        await response.text();
+      }
+    }));
+    const fetchBaselineMs = performance.now() - fetchStarted;
+    return {applyMs: round(applyMs), fetchBaselineMs: round(fetchBaselineMs), applyRatio: round(applyMs / fetchBaselineMs, 2), verified: outcome.verified};
+  } finally {
+    server.kill();
+  }
+}
+
+async function main(): Promise<void> {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'pcc-bench-'));
+  try {
+    const projects = SIZES.map((count) => generateProject(scratch, count, SEED));
+    const largest = projects.at(-1)!;
+    const results = {
+      machine: {cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGb: round(os.totalmem() / 1024 ** 3), node: process.version, date: new Date().toISOString().slice(0, 10)},
+      startupMs: {} as Record<number, number>,
+      dryRunMs: {} as Record<number, number>,
+      rssMb: {} as Record<number, number>,
+      keystrokeMs: {} as Awaited<ReturnType<typeof keystrokes>>,
+      planMs: 0,
+      planWorkOrders: largest.count,
+      applyMs: 0,
+      fetchBaselineMs: 0,
+      applyRatio: 0,
+      applyWorkOrders: largest.count,
+      applyVerified: false,
+    };
+    for (const project of projects) {
+      log(`${project.count} WOs: dry run…`);
+      results.dryRunMs[project.count] = round(dryRunMs(project));
+      log(`${project.count} WOs: start to first frame…`);
+      const start = await startup(project, scratch);
+      results.startupMs[project.count] = round(start.ms);
+      results.rssMb[project.count] = round(start.rssMb);
+    }
+    log('keystrokes in a track of 10,000…');
+    results.keystrokeMs = await keystrokes(scratch);
+    log('planning with suggestions…');
+    results.planMs = round(planMs(largest));
+    log(`applying ${largest.count} assignments, then the bare fetch loop…`);
+    Object.assign(results, await applyVersusFetch(largest, scratch).then(({verified, ...rest}) => ({...rest, applyVerified: verified})));
+    if (args.has('--json')) {
+      process.stdout.write(`${JSON.stringify(results)}\n`);
+      return;
+    }
+    const lines = [
+      `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGb} GB, Node ${results.machine.node}`,
+      '',
+      '| WOs | start to first frame | dry run | peak RSS (wizard) |',
+      '|---:|---:|---:|---:|',
+      ...SIZES.map((size) => `| ${size} | ${results.startupMs[size]} ms | ${results.dryRunMs[size]} ms | ${results.rssMb[size]} MB |`),
+      '',
+      `Keystroke to frame, track of ${'8.5k'} WOs: median ${results.keystrokeMs.median} ms, p95 ${results.keystrokeMs.p95} ms (${Object.entries(results.keystrokeMs.byKey).map(([key, value]) => `${key} ${value.median}/${value.p95}`).join(', ')})`,
+      `Planning ${results.planWorkOrders} WOs with suggestions: ${results.planMs} ms CPU`,
+      `Apply ${results.applyWorkOrders}: ${results.applyMs} ms (verified: ${results.applyVerified}); bare fetch loop: ${results.fetchBaselineMs} ms; ratio ${results.applyRatio}`,
+      '',
+      JSON.stringify(results),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    rmSync(scratch, {recursive: true, force: true});
+  }
+}
+
+await main();
