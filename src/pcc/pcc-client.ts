@@ -1,5 +1,6 @@
 import ky, {HTTPError, type KyInstance, TimeoutError} from 'ky';
 import {normalizeWorkOrder, type LoadProblem, type WorkOrder} from '../workorders/work-order.js';
+import {keepAliveFetch} from './http-transport.js';
 import {PccError} from './pcc-error.js';
 import {field, isArray, isRecord, isString, ShapeError, toTrack, type TrackRecord} from './validate.js';
 
@@ -52,6 +53,7 @@ export function createPccClient(options: ClientOptions) {
     timeout: timeoutMs,
     headers: {accept: 'application/json', ...authHeader(options)},
     signal: options.signal,
+    fetch: keepAliveFetch,
     retry: {
       limit: options.retries ?? 4,
       methods: ['get', 'put'],
