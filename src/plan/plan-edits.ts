@@ -1,7 +1,7 @@
 import type {Plan, PlanItem, PlacementSource} from './plan-types.js';
 
 /** One user action in review: these WOs go to `toKey` (null: no track). */
-type Edit = {
+export type Edit = {
   ids: string[];
   toKey: string | null;
   /** What each WO had before, so the edit can be undone exactly. */

@@ -1,3 +1,5 @@
+import type {SpecTrack} from '../spec/spec-parser.js';
+
 /** Where a work order's planned placement came from. */
 export type PlacementSource =
   | 'mapping' // the spec lists it (under a track, or under a no-track group)
@@ -17,15 +19,10 @@ export type Suggestion = {
   candidates: TrackCandidate[];
 };
 
-export type PlanTrack = {
+/** A spec track (or an extra server track) as the plan uses it. */
+export type PlanTrack = Omit<SpecTrack, 'line'> & {
   /** Stable key inside the plan: the normalized name. */
   key: string;
-  name: string;
-  goal: string | null;
-  description: string | null;
-  color: string | null;
-  icon: string | null;
-  sortOrder: number;
   /** Server id when the track exists already (matched by name); null when it must be created. */
   existingId: string | null;
   /** False for tracks that exist on the server but are not in the spec. */

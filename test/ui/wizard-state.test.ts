@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {commandFor, KEY_BINDINGS} from '../../src/ui/keys.js';
-import {groupKeys, REVIEW_GROUP} from '../../src/ui/state/groups.js';
+import {buildMembers, groupKeys, groupMembers, REVIEW_GROUP} from '../../src/ui/state/groups.js';
 import {pickerChoices} from '../../src/ui/state/picker.js';
 import {currentItems, initialState, plannedCounts, reduce, type Action, type WizardState} from '../../src/ui/state/wizard-state.js';
 import {samplePlan} from '../helpers/ui.js';
@@ -99,6 +99,21 @@ describe('review state', () => {
     expect(press(asking, 'n').overlay).toBeNull();
     expect(press(asking, 'y').request).toEqual({type: 'exit'});
     expect(press(initialState(plan), 'q').request).toEqual({type: 'exit'});
+  });
+
+  it('groups carried over after moves, undo and redo equal a full rebuild', () => {
+    let state = press(openReview(), ' ', ' ', 'm', '3');
+    const expectSame = () => expect(groupMembers(state.review.plan)).toEqual(buildMembers(state.review.plan));
+    expectSame();
+    state = press(state, 'n', {leftArrow: true}, {end: true}, 'm', '1');
+    expectSame();
+    state = press(state, 'u', 'u');
+    expectSame();
+    state = press(state, {input: 'r', ctrl: true});
+    expectSame();
+    state = press(state, 'a', 'n');
+    expectSame();
+    expect(state.review.plan.items.filter((item) => item.source === 'manual').length).toBeGreaterThanOrEqual(5);
   });
 
   it('a resize re-lays out the window around the cursor', () => {

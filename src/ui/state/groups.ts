@@ -20,22 +20,72 @@ export function groupName(plan: Plan, key: GroupKey): string {
   return plan.tracks.find((track) => track.key === key)?.name ?? key;
 }
 
+/** Every group's items in plan order: one pass over the plan. */
+export function buildMembers(plan: Plan): Map<GroupKey, PlanItem[]> {
+  const members = new Map<GroupKey, PlanItem[]>(groupKeys(plan).map((key) => [key, []]));
+  for (const item of plan.items) {
+    const key = groupOf(item);
+    let list = members.get(key);
+    if (!list) members.set(key, (list = []));
+    list.push(item);
+  }
+  return members;
+}
+
 // Derived lists are cached per items array: cursor keys never pay for a pass over 10,000 WOs.
 const membersCache = new WeakMap<readonly PlanItem[], Map<GroupKey, PlanItem[]>>();
 
 export function groupMembers(plan: Plan): Map<GroupKey, PlanItem[]> {
   let members = membersCache.get(plan.items);
   if (!members) {
-    members = new Map(groupKeys(plan).map((key) => [key, []]));
-    for (const item of plan.items) {
-      const key = groupOf(item);
-      let list = members.get(key);
-      if (!list) members.set(key, (list = []));
-      list.push(item);
-    }
+    members = buildMembers(plan);
     membersCache.set(plan.items, members);
   }
   return members;
+}
+
+/** Past this many moved items one full pass is cheaper than moving them one by one. */
+const CARRY_LIMIT = 64;
+
+/**
+ * After an edit that replaced only the items in `ids`, derives the new groups from the old ones:
+ * each moved item leaves one list and joins another at its plan position (binary search), so a
+ * move costs a few copies of the lists it touches instead of a pass over the whole plan.
+ */
+export function carryMembers(before: Plan, after: Plan, ids: readonly string[], indexById: ReadonlyMap<string, number>): void {
+  const previous = membersCache.get(before.items);
+  if (!previous || membersCache.has(after.items) || before.items === after.items) return;
+  if (ids.length > CARRY_LIMIT) return;
+  const next = new Map(previous);
+  const copied = new Set<GroupKey>();
+  const writable = (key: GroupKey): PlanItem[] => {
+    if (!copied.has(key)) {
+      next.set(key, (next.get(key) ?? []).slice());
+      copied.add(key);
+    }
+    return next.get(key)!;
+  };
+  // First position in `list` whose plan index is at least `index`.
+  const position = (list: PlanItem[], index: number): number => {
+    let low = 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (indexById.get(list[middle].id)! < index) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  for (const id of new Set(ids)) {
+    const index = indexById.get(id);
+    if (index === undefined) continue;
+    const source = writable(groupOf(before.items[index]));
+    const at = position(source, index);
+    if (source[at]?.id === id) source.splice(at, 1);
+    const target = writable(groupOf(after.items[index]));
+    target.splice(position(target, index), 0, after.items[index]);
+  }
+  membersCache.set(after.items, next);
 }
 
 let filterMemo: {list: readonly PlanItem[]; filter: string; result: PlanItem[]} | null = null;

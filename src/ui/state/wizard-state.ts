@@ -3,7 +3,7 @@ import {moveItems, redo, startReview, undo, hasUnsavedEdits, type ReviewState} f
 import type {Plan} from '../../plan/plan-types.js';
 import type {ApplyOutcome} from '../../report/report.js';
 import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
-import {groupKeys, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
+import {carryMembers, groupKeys, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
 import {pickerChoices, type PickerChoice} from './picker.js';
 
 export type Overlay = 'help' | 'details' | 'quit' | null;
@@ -113,6 +113,7 @@ function moveTo(state: WizardState, toKey: string | null): WizardState {
   const ids = targetIds(state);
   if (!ids.length) return {...state, notice: 'Nothing to move here.'};
   const review = moveItems(state.review, ids, toKey);
+  carryMembers(state.review.plan, review.plan, ids, review.indexById);
   const name = toKey === null ? 'No track' : groupName(review.plan, toKey);
   const notice = review === state.review ? `Already on ${name}.` : `Moved ${ids.length} to ${name}. u undoes.`;
   return clampView({...state, review, selected: new Set(), picker: null, notice});
@@ -121,6 +122,8 @@ function moveTo(state: WizardState, toKey: string | null): WizardState {
 function history(state: WizardState, direction: 'undo' | 'redo'): WizardState {
   const review = direction === 'undo' ? undo(state.review) : redo(state.review);
   if (review === state.review) return {...state, notice: direction === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.'};
+  const edit = direction === 'undo' ? state.review.past.at(-1)! : state.review.future.at(-1)!;
+  carryMembers(state.review.plan, review.plan, edit.ids, review.indexById);
   return clampView({...state, review, selected: new Set(), notice: direction === 'undo' ? 'Undone.' : 'Redone.'});
 }
 
