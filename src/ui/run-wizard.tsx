@@ -11,6 +11,7 @@ import {serializePlan} from '../plan/plan-file.js';
 import type {Plan} from '../plan/plan-types.js';
 import {createPccClient, DEFAULT_API} from '../pcc/pcc-client.js';
 import {App, type WizardResult} from './app.js';
+import {startSpinner} from './spinner.js';
 import {themeFrom} from './theme.js';
 
 type Io = {stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream; env: NodeJS.ProcessEnv};
@@ -44,10 +45,16 @@ async function setup(options: CliOptions, io: Io, demoApi: string | undefined): 
 
 export async function runWizard(options: CliOptions, io: Io, overrides: {api?: string}): Promise<number> {
   const {api, project} = await setup(options, io, overrides.api);
-  io.stderr.write(`Loading work orders${api ? ` from ${api}` : ` from ${options.workOrders}`}…\n`);
   const effective = {...options, project};
-  const inputs = await loadInputs(effective, io.env, api ? {api, project: project ?? undefined} : {});
-  const plan = planFrom(inputs, effective);
+  const stopSpinner = startSpinner(io.stderr, `Loading work orders${api ? ` from ${api}` : ` from ${options.workOrders}`}…`, io.env);
+  let inputs;
+  let plan;
+  try {
+    inputs = await loadInputs(effective, io.env, api ? {api, project: project ?? undefined} : {});
+    plan = planFrom(inputs, effective);
+  } finally {
+    stopSpinner();
+  }
   const warnings = problemLines(inputs.problems);
   const planFile = options.planOut ?? path.join(options.out, 'plan.json');
   const files = siblingsOf(planFile);

@@ -40,3 +40,18 @@ it('the whole job in a real terminal: review, move one WO to a track and one to 
   expect(report).toMatch(/- WO-2026-121: VM snapshot and restore — moved to no track in review/);
   await pcc.stop();
 });
+
+it('asks for the server URL when neither --api nor PCC_API_URL gives it, then picks the only project', async () => {
+  const pcc = await startTestServer();
+  const session = new PtySession(['--out', tempDir()]);
+  try {
+    await session.waitFor('PCC server URL');
+    await session.press(`${pcc.url}\r`, /Needs review\s+5/);
+    expect(session.all).toContain('project-control-center · WO-2026-115');
+    session.send('q');
+    expect(await session.exited).toBe(0);
+  } finally {
+    session.kill();
+    await pcc.stop();
+  }
+});

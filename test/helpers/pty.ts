@@ -11,7 +11,7 @@ export class PtySession {
 
   constructor(args: string[], options: {cwd?: string; cols?: number; rows?: number} = {}) {
     const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('CI_')) env[key] = value;
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('CI_') && !key.startsWith('PCC_')) env[key] = value;
     // Ink shows only the last frame when it thinks it runs in CI.
     env.CI = 'false';
     env.TERM = 'xterm-256color';

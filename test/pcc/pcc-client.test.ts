@@ -85,6 +85,9 @@ describe('the PCC client against the real server', () => {
     pcc.server.faults.failNext('GET', /\/tracks$/, 1, 403);
     expect((await failure(client().listTracks())).kind).toBe('forbidden');
 
+    const dns = await failure(createPccClient({baseUrl: 'http://pcc.invalid:4010', project: 'x', retries: 0}).listTracks());
+    expect(dns.message).toBe('Cannot resolve the host of http://pcc.invalid:4010; check --api or PCC_API_URL.');
+
     const unknown = await failure(client({project: 'nope'}).listWorkOrders());
     expect(unknown.message).toBe(`Project "nope" was not found on ${pcc.url}; pass --project with an id from GET /repos.`);
 
