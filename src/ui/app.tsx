@@ -90,7 +90,7 @@ export function App({plan, theme, title, startApply, savePlan, onExit, frameMs =
   }, [state.request]); // eslint-disable-line react-hooks/exhaustive-deps
 
   let body: React.ReactNode;
-  if (state.overlay === 'help') body = <HelpOverlay screen={state.screen} />;
+  if (state.overlay === 'help') body = <HelpOverlay screen={state.screen} rows={state.viewport.rows} columns={state.viewport.columns} />;
   else if (state.overlay === 'details') body = <Details state={state} />;
   else if (state.overlay === 'quit') {
     body = (

@@ -68,13 +68,13 @@ export const KEY_BINDINGS: Binding[] = [
   {command: 'NEXT_TRACK', keys: [{special: 'tab'}, {special: 'right'}], label: 'Tab/→', help: 'next track', screens: REVIEW},
   {command: 'PREV_TRACK', keys: [{special: 'shiftTab'}, {special: 'left'}], label: 'Shift-Tab/←', help: 'previous track', screens: REVIEW},
   {command: 'TOGGLE_SELECT', keys: [{char: ' '}], label: 'Space', help: 'select or unselect', screens: REVIEW},
-  {command: 'SELECT_ALL', keys: [{char: 'a'}], label: 'a', help: 'select all shown (all the filter matches)', screens: REVIEW},
-  {command: 'MOVE', keys: [{char: 'm'}], label: 'm', help: 'move to a track (1-9/0 or type to filter)', screens: REVIEW},
+  {command: 'SELECT_ALL', keys: [{char: 'a'}], label: 'a', help: 'select all shown/matched', screens: REVIEW},
+  {command: 'MOVE', keys: [{char: 'm'}], label: 'm', help: 'move to a track', screens: REVIEW},
   {command: 'MOVE_NONE', keys: [{char: 'n'}], label: 'n', help: 'move to no track', screens: REVIEW},
   {command: 'UNDO', keys: [{char: 'u'}], label: 'u', help: 'undo', screens: LISTS},
   {command: 'REDO', keys: [{ctrl: 'r'}], label: 'Ctrl-R', help: 'redo', screens: LISTS},
-  {command: 'FILTER', keys: [{char: '/'}], label: '/', help: 'filter by id, title or tag', screens: REVIEW},
-  {command: 'OPEN', keys: [{special: 'return'}], label: 'Enter', help: 'open track / show details', screens: LISTS},
+  {command: 'FILTER', keys: [{char: '/'}], label: '/', help: 'filter: id, title, tag', screens: REVIEW},
+  {command: 'OPEN', keys: [{special: 'return'}], label: 'Enter', help: 'open / show details', screens: LISTS},
   {command: 'WALK', keys: [{char: 'r'}], label: 'r', help: 'review every track in order', screens: ['overview']},
   {command: 'HELP', keys: [{char: '?'}], label: '?', help: 'this help', screens: LISTS},
   {command: 'CONFIRM', keys: [{char: 'c'}], label: 'c', help: 'to the confirm screen', screens: LISTS},
@@ -83,7 +83,7 @@ export const KEY_BINDINGS: Binding[] = [
   {command: 'BACK', keys: [{char: 'b'}, {char: 'q'}, {special: 'escape'}], label: 'b/q/Esc', help: 'back to review', screens: ['confirm']},
   {command: 'BACK', keys: [{char: 'q'}, {special: 'escape'}], label: 'q/Esc', help: 'back to the overview', screens: REVIEW},
   {command: 'QUIT', keys: [{char: 'q'}, {special: 'escape'}], label: 'q/Esc', help: 'quit', screens: ['overview', 'done']},
-  {command: 'INTERRUPT', keys: [{ctrl: 'c'}], label: 'Ctrl-C', help: 'quit (asks first) / stop applying', screens: ['overview', 'track', 'confirm', 'apply', 'done']},
+  {command: 'INTERRUPT', keys: [{ctrl: 'c'}], label: 'Ctrl-C', help: 'quit / stop applying', screens: ['overview', 'track', 'confirm', 'apply', 'done']},
 ];
 
 function matches(spec: KeySpec, key: KeyPress): boolean {

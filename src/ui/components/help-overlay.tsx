@@ -2,15 +2,21 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import {bindingsFor, type Screen} from '../keys.js';
 
-/** Generated from the key table, so it always says what the keys do. */
-export function HelpOverlay({screen}: {screen: Screen}) {
-  const bindings = bindingsFor(screen);
+/** Generated from the key table, so it always says what the keys do. Two columns when tall. */
+export function HelpOverlay({screen, rows, columns}: {screen: Screen; rows: number; columns: number}) {
+  const lines = bindingsFor(screen).map((binding) => ({key: `${binding.command}-${binding.label}`, label: binding.label, help: binding.help}));
+  // Header, notice and footer lines, the border, the title and the closing line.
+  const fitsOneColumn = lines.length + 7 <= rows || columns < 70;
+  const half = fitsOneColumn ? lines.length : Math.ceil(lines.length / 2);
+  const helpWidth = fitsOneColumn ? columns - 18 : Math.floor((columns - 6) / 2) - 13;
+  const cell = (line: (typeof lines)[number] | undefined) => (line ? `${line.label.padEnd(12)}${line.help.length > helpWidth ? `${line.help.slice(0, helpWidth - 1)}…` : line.help.padEnd(helpWidth)}` : '');
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Keys on this screen</Text>
-      {bindings.map((binding) => (
-        <Text key={`${binding.command}-${binding.label}`}>
-          {binding.label.padEnd(12)} {binding.help}
+      {lines.slice(0, half).map((line, index) => (
+        <Text key={line.key}>
+          {cell(line)}
+          {fitsOneColumn ? '' : ` ${cell(lines[half + index])}`}
         </Text>
       ))}
       <Text dimColor>Any key closes this help.</Text>
@@ -22,7 +28,7 @@ export function HelpOverlay({screen}: {screen: Screen}) {
 export function KeyHints({screen}: {screen: Screen}) {
   const hints: Record<Screen, string> = {
     overview: '↑↓ choose · Enter open · r review all · c confirm · ? help · q quit',
-    track: 'j/k move · Space select · m move to · n no track · u undo · / filter · Enter details · Tab next · ? help',
+    track: '↑↓ move · Space select · m move to · n no track · u undo · / filter · ? help',
     confirm: 'y/Enter apply · s save plan · b back',
     apply: 'Ctrl-C stops (what landed is kept)',
     done: 'q quit',

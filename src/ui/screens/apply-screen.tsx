@@ -2,14 +2,21 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart, type BarRow} from '../components/bar-chart.js';
-import {NONE_GROUP} from '../state/groups.js';
-import type {ApplyView, WizardState} from '../state/wizard-state.js';
+import {NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
+import {plannedCounts, type ApplyView, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
 
 export function distributionRows(state: WizardState, counts: Record<string, number>): BarRow[] {
   const rows: BarRow[] = state.review.plan.tracks.map((track) => ({key: track.key, label: sanitizeText(track.name), count: counts[track.key] ?? 0, color: track.color}));
   rows.push({key: NONE_GROUP, label: 'No track', count: counts[NONE_GROUP] ?? 0, color: null});
   return rows;
+}
+
+/** The largest count of the final distribution: the chart's fixed scale while applying. */
+export function finalScale(state: WizardState): number {
+  const planned = plannedCounts(state.review.plan);
+  const noTrack = (planned[NONE_GROUP] ?? 0) + (planned[REVIEW_GROUP] ?? 0);
+  return Math.max(noTrack, ...state.review.plan.tracks.map((track) => planned[track.key] ?? 0));
 }
 
 function progressBar(done: number, total: number, width: number): string {
@@ -31,7 +38,7 @@ export function ApplyScreen({state, theme, now}: {state: WizardState; theme: The
   return (
     <Box flexDirection="column">
       <Text bold>{view.stopping ? 'Stopping…' : 'Applying'}</Text>
-      <BarChart rows={distributionRows(state, view.counts)} width={state.viewport.columns} theme={theme} />
+      <BarChart rows={distributionRows(state, view.counts)} width={state.viewport.columns} theme={theme} scaleMax={finalScale(state)} />
       <Text>
         {progressBar(view.done, view.total, width)} {view.done}/{view.total} · {rate.toFixed(1)}/s · ETA {etaSeconds === null ? '—' : `${Math.ceil(etaSeconds)} s`}
         {view.alreadyDone ? ` · ${view.alreadyDone} already done` : ''}
