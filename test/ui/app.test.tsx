@@ -7,6 +7,9 @@ import type {ApplyEvent} from '../../src/apply/apply-events.js';
 import type {Plan} from '../../src/plan/plan-types.js';
 import {App, type WizardResult} from '../../src/ui/app.js';
 import {KEY_BINDINGS} from '../../src/ui/keys.js';
+import {buildPlan} from '../../src/plan/build-plan.js';
+import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
+import {SAMPLE_WORK_ORDERS, seedSpec} from '../helpers/fixtures.js';
 import {FakeStdout, KEYS, samplePlan, waitFor} from '../helpers/ui.js';
 
 const theme = {color: false};
@@ -181,6 +184,34 @@ describe('the wizard screens', () => {
 });
 
 describe('layout', () => {
+  it('many tracks: the overview and the picker scroll instead of outgrowing 80×24', async () => {
+    const extra = Array.from({length: 30}, (_, index) => ({id: `x${index}`, name: `Extra ${String(index).padStart(2, '0')}`}));
+    const plan = buildPlan({spec: seedSpec(), workOrders: loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders, serverTracks: extra, project: 'p', api: null});
+    const stdout = new FakeStdout(80, 24);
+    const input = render(<></>).stdin;
+    const instance = inkRender(<App plan={plan} theme={theme} title="demo" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: input as unknown as NodeJS.ReadStream,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    });
+    const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
+    await waitFor(() => expect(last()).toContain('Showing 1–16 of 43'));
+    expect(last().split('\n').length).toBeLessThanOrEqual(24);
+    input.write(KEYS.end);
+    await waitFor(() => expect(last()).toContain('Showing 28–43 of 43'));
+    input.write(KEYS.up);
+    await waitFor(() => expect(last()).toMatch(/›Needs review/));
+    input.write(KEYS.enter);
+    await waitFor(() => expect(last()).toContain('Needs review (42/43)'));
+    input.write('m');
+    await waitFor(() => expect(last()).toContain('Move 1 work order to…'));
+    expect(last()).toContain('more');
+    expect(last().split('\n').length).toBeLessThanOrEqual(24);
+    instance.unmount();
+  });
+
   it('fits 80×24 and re-lays out on resize', async () => {
     const stdout = new FakeStdout(80, 24);
     const stdin = render(<></>).stdin;

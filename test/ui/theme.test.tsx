@@ -31,4 +31,13 @@ describe('colors', () => {
     colored.unmount();
     plain.unmount();
   });
+
+  it('a fixed scale marks a bar that runs past it', () => {
+    const rows = [{key: 'a', label: 'A', count: 50, color: null}, {key: 'b', label: 'B', count: 5, color: null}];
+    const view = render(<BarChart rows={rows} width={40} theme={{color: false}} scaleMax={10} />);
+    const [a, b] = view.lastFrame()!.split('\n');
+    expect(a).toMatch(/A\s+50 █+»$/);
+    expect(b.match(/█/g)).toHaveLength(Math.round(a.match(/[█»]/g)!.length / 2));
+    view.unmount();
+  });
 });

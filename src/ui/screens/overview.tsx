@@ -6,6 +6,7 @@ import {BarChart, type BarRow} from '../components/bar-chart.js';
 import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
 import {plannedCounts, type WizardState} from '../state/wizard-state.js';
 import type {Theme} from '../theme.js';
+import {windowAround} from '../state/window.js';
 
 export function currentCounts(state: WizardState): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -28,14 +29,17 @@ export function Overview({state, theme, now}: {state: WizardState; theme: Theme;
     const notes = [track && !track.existingId ? 'new' : '', key !== REVIEW_GROUP && delta ? `${delta > 0 ? '+' : ''}${delta} vs now` : '', key === REVIEW_GROUP && count ? 'needs a decision' : ''].filter(Boolean);
     return {key, label: sanitizeText(groupName(plan, key)), count, color: track?.color ?? null, note: notes.join(', '), highlighted: index === state.overviewCursor};
   });
+  // Many tracks: show the rows around the cursor, so the screen never outgrows the terminal.
+  const {start, end} = windowAround(rows.length, state.overviewCursor, Math.max(3, state.viewport.rows - 8));
   return (
     <Box flexDirection="column">
       <Text>
         {plan.items.length} work orders · {changes.createTracks.length} tracks to create · {changes.assign} to assign · {changes.move} to move · {changes.clear} to clear · {changes.unchanged} unchanged
       </Text>
       <Box marginTop={1}>
-        <BarChart rows={rows} width={state.viewport.columns} theme={theme} />
+        <BarChart rows={rows.slice(start, end)} width={state.viewport.columns} theme={theme} scaleMax={Math.max(...rows.map((row) => row.count))} />
       </Box>
+      {end - start < rows.length ? <Text dimColor>Showing {start + 1}–{end} of {rows.length} (↑↓ scroll)</Text> : null}
     </Box>
   );
 }
