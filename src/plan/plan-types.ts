@@ -82,4 +82,3 @@ export type ChangeSet = {
   unchanged: number;
 };
 
-export const NO_TRACK = null;

@@ -16,8 +16,6 @@ export type FaultRule = {
 
 export class FaultPlan {
   private rules: FaultRule[] = [];
-  /** Requests seen per `METHOD path-pattern` label, for assertions. */
-  readonly hits = new Map<string, number>();
 
   add(rule: Omit<FaultRule, 'remaining'> & {count?: number}): void {
     this.rules.push({...rule, remaining: rule.count ?? 1});

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {computeChanges} from '../../plan/changes.js';
+import {computeChanges, countByTrack} from '../../plan/changes.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart, type BarRow} from '../components/bar-chart.js';
 import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
@@ -8,12 +8,10 @@ import {plannedCounts, type WizardState} from '../state/wizard-state.js';
 import type {Theme} from '../theme.js';
 import {windowAround} from '../state/window.js';
 
+/** The server's distribution when the plan was made, keyed like the groups. */
 export function currentCounts(state: WizardState): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const item of state.review.plan.items) {
-    const key = item.currentKey ?? NONE_GROUP;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
+  for (const [key, count] of countByTrack(state.review.plan.items).current) counts[key ?? NONE_GROUP] = count;
   return counts;
 }
 
