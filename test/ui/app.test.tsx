@@ -209,6 +209,13 @@ describe('layout', () => {
     await waitFor(() => expect(last()).toContain('Move 1 work order to…'));
     expect(last()).toContain('more');
     expect(last().split('\n').length).toBeLessThanOrEqual(24);
+    input.write(KEYS.escape);
+    await waitFor(() => expect(last()).not.toContain('Move 1 work order to…'));
+    input.write('c');
+    await waitFor(() => expect(last()).toContain('Confirm the changes'));
+    expect(last()).toMatch(/\d+ more tracks without changes are not shown\./);
+    expect(last()).toContain('│ Foundation');
+    expect(last().split('\n').length).toBeLessThanOrEqual(24);
     instance.unmount();
   });
 

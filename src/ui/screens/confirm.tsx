@@ -27,10 +27,20 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
   const noTrackNow = now[NONE_GROUP] ?? 0;
   rows.push({Track: 'No track', Now: noTrackNow, Planned: noTrack, Change: noTrack === noTrackNow ? '=' : `${noTrack > noTrackNow ? '+' : ''}${noTrack - noTrackNow}`, Create: ''});
   const nothing = changes.createTracks.length + changes.changes.length === 0;
+  // On a short terminal, tracks that do not change give way to those that do.
+  const room = Math.max(3, state.viewport.rows - 12);
+  let shown = rows;
+  let hidden = 0;
+  if (rows.length > room) {
+    const changing = rows.filter((row) => row.Change !== '=' || row.Create);
+    shown = changing.slice(0, room);
+    hidden = rows.length - shown.length;
+  }
   return (
     <Box flexDirection="column">
       <Text bold>Confirm the changes</Text>
-      <CompactTable data={rows} />
+      <CompactTable data={shown} />
+      {hidden ? <Text dimColor>{hidden} more tracks without changes are not shown.</Text> : null}
       <Text>
         Tracks to create {changes.createTracks.length} · WOs to assign {changes.assign} · move {changes.move} · clear {changes.clear} · unchanged {changes.unchanged}
       </Text>
