@@ -183,20 +183,26 @@ describe('the wizard screens', () => {
   });
 });
 
+/** The app in a terminal of a given size (ink-testing-library's is 100 columns, no rows). */
+function renderInTerminal(plan: Plan, columns: number, rows: number) {
+  const stdout = new FakeStdout(columns, rows);
+  const input = render(<></>).stdin;
+  const instance = inkRender(<App plan={plan} theme={theme} title="demo" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: input as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
+  return {stdout, input, instance, last};
+}
+
 describe('layout', () => {
   it('many tracks: the overview and the picker scroll instead of outgrowing 80×24', async () => {
     const extra = Array.from({length: 30}, (_, index) => ({id: `x${index}`, name: `Extra ${String(index).padStart(2, '0')}`}));
     const plan = buildPlan({spec: seedSpec(), workOrders: loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders, serverTracks: extra, project: 'p', api: null});
-    const stdout = new FakeStdout(80, 24);
-    const input = render(<></>).stdin;
-    const instance = inkRender(<App plan={plan} theme={theme} title="demo" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: input as unknown as NodeJS.ReadStream,
-      debug: true,
-      exitOnCtrlC: false,
-      patchConsole: false,
-    });
-    const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
+    const {input, instance, last} = renderInTerminal(plan, 80, 24);
     await waitFor(() => expect(last()).toContain('Showing 1–16 of 43'));
     expect(last().split('\n').length).toBeLessThanOrEqual(24);
     input.write(KEYS.end);
@@ -220,13 +226,7 @@ describe('layout', () => {
   });
 
   it('fits 80×24 and re-lays out on resize', async () => {
-    const stdout = new FakeStdout(80, 24);
-    const stdin = render(<></>).stdin;
-    const instance = inkRender(
-      <App plan={samplePlan()} theme={theme} title="demo" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />,
-      {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false},
-    );
-    const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
+    const {stdout, instance, last} = renderInTerminal(samplePlan(), 80, 24);
     await waitFor(() => expect(last()).toContain('Foundation'));
     expect(last().split('\n').length).toBeLessThanOrEqual(24);
     expect(Math.max(...last().split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
