@@ -62,7 +62,8 @@ async function readSpec(options: CliOptions, client: PccClient | null): Promise<
 export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, overrides: {api?: string; project?: string} = {}): Promise<Inputs> {
   const offline = Boolean(options.workOrders) && !options.api && !overrides.api;
   const clientOptions = offline ? null : clientOptionsFrom(options, env, overrides);
-  const client = clientOptions ? createPccClient(clientOptions) : null;
+  // Reads at start-up: a wrong address should fail in about a second, not after a long backoff.
+  const client = clientOptions ? createPccClient({...clientOptions, retries: 2}) : null;
   if (client) {
     const spec = await readSpec(options, client);
     const [{workOrders, problems}, tracks] = await Promise.all([client.listWorkOrders(), client.listTracks()]);

@@ -100,6 +100,16 @@ describe('the CLI against a server', () => {
     expect(run).toMatchObject({code: 1, stderr: `Cannot reach the PCC server at ${url} (connection refused); start it or pass --api with its address.\n`});
   }, 30_000);
 
+  it('--demo --dry-run runs on the built-in server and sample data without a terminal', async () => {
+    const run = await runCli(['--demo', '--dry-run', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.project).toBe('project-control-center');
+    // The server leaves out WO-2026-118 (invalid YAML), as PCC does: it is reported, not lost.
+    expect(report.totals.workOrders).toBe(116);
+    expect(report.notInProject).toEqual(['WO-2026-118']);
+  });
+
   it('--spec WO-ID reads the spec from the project', async () => {
     const pcc = await server();
     const run = await runCli(['--api', pcc.url, '--spec', 'WO-2026-115', '--dry-run', '--json']);

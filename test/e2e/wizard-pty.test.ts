@@ -4,6 +4,7 @@ import {afterAll, expect, it} from 'vitest';
 import {removeTempDirs, tempDir} from '../helpers/fixtures.js';
 import {PROJECT} from '../helpers/plans.js';
 import {PtySession} from '../helpers/pty.js';
+import {runCli} from '../helpers/run-cli.js';
 import {startTestServer} from '../helpers/test-server.js';
 import {KEYS} from '../helpers/ui.js';
 
@@ -49,6 +50,21 @@ it('asks for the server URL when neither --api nor PCC_API_URL gives it, then pi
     await session.press(`${pcc.url}\r`, /Needs review\s+5/);
     expect(session.all).toContain('project-control-center · WO-2026-115');
     session.send('q');
+    expect(await session.exited).toBe(0);
+  } finally {
+    session.kill();
+    await pcc.stop();
+  }
+});
+
+it('--apply without --yes asks in a terminal before changing anything', async () => {
+  const pcc = await startTestServer();
+  const planFile = path.join(tempDir(), 'plan.json');
+  expect((await runCli(['--api', pcc.url, '--plan-out', planFile])).code).toBe(0);
+  const session = new PtySession(['--apply', planFile]);
+  try {
+    await session.waitFor(/Apply .*plan\.json: 11 tracks to create, 98 to assign, 0 to move, 0 to clear\?/);
+    await session.press('y\r', 'Verified: the server matches the plan.');
     expect(await session.exited).toBe(0);
   } finally {
     session.kill();
