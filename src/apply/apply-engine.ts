@@ -23,6 +23,8 @@ export type ApplyOptions = {
   failFast?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: ApplyEvent) => void;
+  /** When the server drifted since the plan was made, rebase the plan's placements onto it instead of refusing. */
+  replan?: boolean;
 };
 
 /** Refusals before anything is changed: drift, a server that cannot assign, a bad journal. */
@@ -99,7 +101,7 @@ function message(error: unknown): string {
  * send assignments with bounded concurrency, then read the server back and compare.
  */
 export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
-  const {plan} = options;
+  let plan = options.plan;
   const emit = options.onEvent ?? (() => {});
   const started = Date.now();
   let retries = 0;
@@ -121,13 +123,16 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
   async function run(): Promise<ApplyOutcome> {
     const before = await readServer(client);
     const nowFingerprint = fingerprintOf(plan.spec.hash, before.tracks, before.workOrders);
-    const resolved = resolveTrackIds(plan, before.tracks, journal);
-    if (resolved.missing.length) throw new ApplyRefused(`The server changed since the plan was made: ${resolved.missing.join('; ')}. Make a new plan.`);
+    let resolved = resolveTrackIds(plan, before.tracks, journal);
     if (nowFingerprint !== plan.fingerprint) {
-      const drift = findDrift(plan, before, resolved.ids);
-      if (drift.length) {
+      const drift = [...resolved.missing, ...findDrift(plan, before, resolved.ids)];
+      if (drift.length && options.replan) {
+        plan = rebasePlan(plan, before);
+        resolved = resolveTrackIds(plan, before.tracks, journal);
+        emit({type: 'replanned', differences: drift});
+      } else if (drift.length) {
         const shown = drift.slice(0, 5).join('; ');
-        throw new ApplyRefused(`The server changed since the plan was made (${drift.length} work orders differ: ${shown}${drift.length > 5 ? '; …' : ''}); nothing was applied. Make a new plan.`);
+        throw new ApplyRefused(`The server changed since the plan was made (${drift.length} difference${drift.length === 1 ? '' : 's'}: ${shown}${drift.length > 5 ? '; …' : ''}); nothing was applied. Make a new plan, or pass --replan to apply the plan's placements to the server as it is now.`);
       }
     }
 
@@ -265,6 +270,33 @@ async function createTrackOnce(client: PccClient, track: Plan['tracks'][number])
     }
   }
   throw lastError;
+}
+
+/**
+ * The plan's placements (what the user decided) on top of the server as it is now: current
+ * tracks re-read, tracks re-matched by name, WOs gone from the project dropped.
+ */
+export function rebasePlan(plan: Plan, state: ServerState): Plan {
+  const byId = new Map(state.tracks.map((track) => [track.id, track]));
+  const byName = new Map<string, TrackRecord>();
+  for (const track of state.tracks) if (!byName.has(normalizeTrackName(track.name))) byName.set(normalizeTrackName(track.name), track);
+  const tracks = plan.tracks
+    .map((track) => ({...track, existingId: track.existingId && byId.has(track.existingId) ? track.existingId : byName.get(track.key)?.id ?? null}))
+    .filter((track) => track.inSpec || track.existingId);
+  const known = new Set(tracks.map((track) => track.key));
+  // Tracks that appeared on the server meanwhile: their WOs stay there unless the plan says otherwise.
+  for (const [key, track] of byName) {
+    if (!known.has(key)) tracks.push({key, name: track.name, goal: track.goal, description: track.description, color: track.color, icon: track.icon, sortOrder: track.sortOrder, existingId: track.id, inSpec: false});
+  }
+  const keyById = new Map(tracks.filter((track) => track.existingId).map((track) => [track.existingId!, track.key]));
+  const current = new Map(state.workOrders.map((wo) => [wo.id, wo.trackId]));
+  const items = plan.items
+    .filter((item) => current.has(item.id))
+    .map((item) => {
+      const key = keyById.get(current.get(item.id) ?? '') ?? null;
+      return {...item, currentTrackId: key ? current.get(item.id)! : null, currentKey: key, plannedKey: item.plannedKey !== null && !tracks.some((track) => track.key === item.plannedKey) ? null : item.plannedKey};
+    });
+  return {...plan, tracks, items, fingerprint: fingerprintOf(plan.spec.hash, state.tracks, state.workOrders)};
 }
 
 /** Compares the server with the plan: each WO's track and each track's count. */

@@ -3,6 +3,7 @@ import type {ApplyOutcome} from '../report/report.js';
 /** What the engine reports while it works; the TUI draws these, --json prints them. */
 export type ApplyEvent =
   | {type: 'start'; changes: number; pending: number; alreadyDone: number; tracksToCreate: number}
+  | {type: 'replanned'; differences: string[]}
   | {type: 'probe'; workOrder: string}
   | {type: 'track'; key: string; name: string; id: string; action: 'created' | 'reused' | 'recovered'}
   | {type: 'assigned'; id: string; fromKey: string | null; toKey: string | null; done: number; total: number}

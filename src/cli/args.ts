@@ -18,6 +18,7 @@ export type CliOptions = {
   concurrency: number;
   timeoutMs: number;
   failFast: boolean;
+  replan: boolean;
   preferSpec: boolean;
   suggest: boolean;
   minConfidence: number | null;
@@ -47,6 +48,7 @@ const FLAGS = {
   concurrency: {type: 'string'},
   timeout: {type: 'string'},
   'fail-fast': {type: 'boolean'},
+  replan: {type: 'boolean'},
   'prefer-spec': {type: 'boolean'},
   'no-suggest': {type: 'boolean'},
   'min-confidence': {type: 'string'},
@@ -102,6 +104,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     concurrency: positiveInteger(values.concurrency, 'concurrency', 8),
     timeoutMs: positiveInteger(values.timeout, 'timeout', 10_000, 100),
     failFast: values['fail-fast'] ?? false,
+    replan: values.replan ?? false,
     preferSpec: values['prefer-spec'] ?? false,
     suggest: !(values['no-suggest'] ?? false),
     minConfidence,
@@ -153,6 +156,8 @@ Applying
   --concurrency N        assignments in flight at once (default 8)
   --timeout MS           per-request timeout (default 10000)
   --fail-fast            stop at the first failed change
+  --replan               if the server changed since the plan was made, apply the plan's
+                         placements to it as it is now instead of refusing
 
 serve
   --work-orders DIR --db FILE --port N (default 4010) --host ADDR (default 127.0.0.1) --project ID

@@ -14,6 +14,8 @@ function eventLine(event: ApplyEvent): string | null {
   switch (event.type) {
     case 'start':
       return `Applying ${event.changes} changes (${event.pending} to send, ${event.alreadyDone} already done), ${event.tracksToCreate} tracks to create.`;
+    case 'replanned':
+      return `The server changed since the plan was made (${event.differences.length} differences); the plan's placements are applied to it as it is now.`;
     case 'probe':
       return 'The server can assign tracks.';
     case 'track':
@@ -61,6 +63,7 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
     undoPlanFile: files.undo,
     concurrency: options.concurrency,
     failFast: options.failFast,
+    replan: options.replan,
     signal,
     onEvent: (event) => {
       if (options.json) {

@@ -163,9 +163,19 @@ describe('applying the seed plan', () => {
     const plan = await planAgainst(pcc.url);
     const other = await fetch(`${pcc.url}/repos/${PROJECT}/tracks`, {method: 'POST', headers: {'content-type': 'application/json'}, body: '{"name":"Ops"}'}).then((response) => response.json() as Promise<{track: {id: string}}>);
     await fetch(`${pcc.url}/repos/${PROJECT}/work-orders/WO-2026-020/track`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({trackId: other.track.id})});
-    await expect(apply(pcc.url, {plan})).rejects.toThrow(new ApplyRefused('The server changed since the plan was made (1 work orders differ: WO-2026-020 is now on ' + other.track.id + ' (the plan saw no track)); nothing was applied. Make a new plan.'));
+    await expect(apply(pcc.url, {plan})).rejects.toThrow(new ApplyRefused(`The server changed since the plan was made (1 difference: WO-2026-020 is now on ${other.track.id} (the plan saw no track)); nothing was applied. Make a new plan, or pass --replan to apply the plan's placements to the server as it is now.`));
     const {trackNames} = await serverDistribution(pcc.url);
     expect(trackNames).toEqual(['Ops']);
+
+    // Told to re-plan: the plan's placements go onto the server as it is now, and undo knows it.
+    const {outcome, events, files} = await apply(pcc.url, {plan, replan: true});
+    expect(events.find((event) => event.type === 'replanned')).toEqual({type: 'replanned', differences: [`WO-2026-020 is now on ${other.track.id} (the plan saw no track)`]});
+    expect(outcome).toMatchObject({verified: true, failed: []});
+    const after = await serverDistribution(pcc.url);
+    expect(after.byTrack['Runner Reliability']).toContain('WO-2026-020');
+    expect(after.byTrack.Ops ?? []).toEqual([]);
+    const undoPlan = parsePlan(readFileSync(files.undoPlanFile, 'utf8'), 'undo');
+    expect(undoPlan.items.find((item) => item.id === 'WO-2026-020')).toMatchObject({plannedKey: 'ops', currentKey: 'runner reliability'});
   });
 
   it('refuses on a server without the assignment route before creating anything', async () => {

@@ -284,6 +284,9 @@ function applyEvents(view: ApplyView, events: ApplyEvent[]): ApplyView {
       case 'finished':
         outcome = event.outcome;
         break;
+      case 'replanned':
+        log.push(`The server changed since planning (${event.differences.length} differences): placements rebased.`);
+        break;
       case 'probe':
         break;
     }
