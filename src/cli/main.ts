@@ -6,6 +6,7 @@ import {PccError} from '../pcc/pcc-error.js';
 import {SqliteMissingError} from '../server/database.js';
 import {HELP, parseCli, UsageError, type CliOptions} from './args.js';
 import {CliError} from './errors.js';
+import {sanitizeLines} from '../workorders/sanitize.js';
 
 export type CliIo = {
   argv: string[];
@@ -88,24 +89,26 @@ export async function main(io: CliIo): Promise<number> {
     if (options.apply) process.on('SIGINT', onSigint);
     return await dispatch(options, io, controller.signal);
   } catch (error) {
-    if (io.env.DEBUG) io.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    // Messages can quote the server or a WO file: never let them drive the terminal.
+    const say = (text: string) => io.stderr.write(`${sanitizeLines(text)}\n`);
+    if (io.env.DEBUG) say((error as Error)?.stack ?? String(error));
     if (error instanceof UsageError) {
-      io.stderr.write(`${error.message}\n`);
+      say(error.message);
       return 2;
     }
     if (error instanceof CliError) {
-      io.stderr.write(`${error.message}\n`);
+      say(error.message);
       return error.exitCode;
     }
     if (error instanceof PccError || error instanceof ApplyRefused || error instanceof PlanFileError || error instanceof JournalError || error instanceof SqliteMissingError) {
-      io.stderr.write(`${error.message}\n`);
+      say(error.message);
       return 1;
     }
     if ((error as Error)?.name === 'ExitPromptError') {
-      io.stderr.write('Cancelled.\n');
+      say('Cancelled.');
       return 1;
     }
-    io.stderr.write(`Unexpected error: ${(error as Error)?.message ?? String(error)} (set DEBUG=1 for the stack trace).\n`);
+    say(`Unexpected error: ${(error as Error)?.message ?? String(error)} (set DEBUG=1 for the stack trace).`);
     return 1;
   } finally {
     process.off('SIGINT', onSigint);

@@ -3,6 +3,7 @@ import {applyPlan} from '../apply/apply-engine.js';
 import type {ApplyEvent} from '../apply/apply-events.js';
 import {computeChanges} from '../plan/changes.js';
 import {readPlanFile} from '../plan/plan-file.js';
+import {sanitizeLines} from '../workorders/sanitize.js';
 import type {CliOptions} from './args.js';
 import {CliError} from './errors.js';
 import {clientOptionsFrom} from './load-inputs.js';
@@ -71,7 +72,8 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
         return;
       }
       const line = eventLine(event);
-      if (line) io.stderr.write(`${line}\n`);
+      // Event lines quote WO ids, track names and server errors: print them inert.
+      if (line) io.stderr.write(`${sanitizeLines(line)}\n`);
     },
   });
   const report = reportFor(plan, 'applied', [], outcome);

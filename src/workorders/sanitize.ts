@@ -21,3 +21,8 @@ export function hasUnsafeCharacters(raw: string): boolean {
   CONTROL.lastIndex = 0;
   return unsafe;
 }
+
+/** Like sanitizeText, line by line: for messages that are several lines on purpose. */
+export function sanitizeLines(raw: string): string {
+  return raw.split('\n').map((line) => line.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '').replace(/[\t\r]/g, ' ')).join('\n');
+}

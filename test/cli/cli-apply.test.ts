@@ -110,6 +110,22 @@ describe('the CLI against a server', () => {
     expect(report.notInProject).toEqual(['WO-2026-118']);
   });
 
+  it('a server error quoting escape sequences is printed inert', async () => {
+    const http = await import('node:http');
+    const hostile = http.createServer((_request, response) => {
+      response.writeHead(400, {'content-type': 'application/json'});
+      response.end(JSON.stringify({error: '\u001B[2J\u001B]0;owned\u0007boom'}));
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(hostile.address() as {port: number}).port}`;
+    const run = await runCli(['--api', url, '--dry-run']);
+    hostile.close();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('was refused with 400: boom.');
+    expect(run.stderr).not.toContain('\u001B');
+    expect(run.stderr).not.toContain('\u0007');
+  });
+
   it('--spec WO-ID reads the spec from the project', async () => {
     const pcc = await server();
     const run = await runCli(['--api', pcc.url, '--spec', 'WO-2026-115', '--dry-run', '--json']);

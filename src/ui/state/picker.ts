@@ -1,3 +1,4 @@
+import {sanitizeText} from '../../workorders/sanitize.js';
 import {groupName} from './groups.js';
 import type {WizardState} from './wizard-state.js';
 import {currentItems} from './wizard-state.js';
@@ -23,7 +24,7 @@ export function pickerChoices(state: WizardState): PickerChoice[] {
   order.push({key: null, hint: null});
   const query = state.picker?.query.trim().toLowerCase() ?? '';
   const filtered = order
-    .map((entry) => ({...entry, label: entry.key === null ? 'No track' : groupName(plan, entry.key)}))
+    .map((entry) => ({...entry, label: entry.key === null ? 'No track' : sanitizeText(groupName(plan, entry.key))}))
     .filter((entry) => !query || entry.label.toLowerCase().includes(query) || entry.key === null);
   return filtered.map((entry, index) => ({...entry, hotkey: index < 10 ? String((index + 1) % 10) : null}));
 }

@@ -2,6 +2,7 @@ import type {ApplyEvent} from '../../apply/apply-events.js';
 import {moveItems, redo, startReview, undo, hasUnsavedEdits, type ReviewState} from '../../plan/plan-edits.js';
 import type {Plan} from '../../plan/plan-types.js';
 import type {ApplyOutcome} from '../../report/report.js';
+import {sanitizeText} from '../../workorders/sanitize.js';
 import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
 import {carryMembers, groupKeys, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
 import {pickerChoices, type PickerChoice} from './picker.js';
@@ -114,7 +115,7 @@ function moveTo(state: WizardState, toKey: string | null): WizardState {
   if (!ids.length) return {...state, notice: 'Nothing to move here.'};
   const review = moveItems(state.review, ids, toKey);
   carryMembers(state.review.plan, review.plan, ids, review.indexById);
-  const name = toKey === null ? 'No track' : groupName(review.plan, toKey);
+  const name = toKey === null ? 'No track' : sanitizeText(groupName(review.plan, toKey));
   const notice = review === state.review ? `Already on ${name}.` : `Moved ${ids.length} to ${name}. u undoes.`;
   return clampView({...state, review, selected: new Set(), picker: null, notice});
 }
