@@ -1,6 +1,5 @@
 import {readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {readFrontMatter} from '../workorders/front-matter.js';
 import {parseWorkOrderFile} from '../workorders/local-loader.js';
 import type {WorkOrder} from '../workorders/work-order.js';
 
@@ -34,8 +33,7 @@ export class WorkOrderCatalog {
         const text = readFileSync(file, 'utf8');
         const parsed = parseWorkOrderFile(text, file);
         const workOrder = parsed.workOrders[0] ?? null;
-        const front = readFrontMatter(text, name);
-        entry = {mtimeMs: stat.mtimeMs, size: stat.size, workOrder: workOrder?.recovered ? null : workOrder, data: front.data ?? {}};
+        entry = {mtimeMs: stat.mtimeMs, size: stat.size, workOrder: workOrder?.recovered ? null : workOrder, data: parsed.data};
       }
       next.set(file, entry);
       if (entry.workOrder && !byId.has(entry.workOrder.id)) byId.set(entry.workOrder.id, {file, entry});

@@ -21,8 +21,11 @@ function readHead(file: string, size: number): string {
   }
 }
 
-/** Parses one WO file's text. Exported for the server and for tests of single shapes. */
-export function parseWorkOrderFile(text: string, file: string): LoadResult {
+/** One file's work order (if any), its problems, and the front matter fields as read. */
+export type ParsedFile = LoadResult & {data: Record<string, unknown>};
+
+/** Parses one WO file's text. Exported for the server, which also serves the raw fields. */
+export function parseWorkOrderFile(text: string, file: string): ParsedFile {
   const label = path.basename(file);
   const stem = path.basename(file, path.extname(file));
   const fallbackId = looksLikeWorkOrderId(stem) ? stem : /^(WO-\d{4}-\d+)/.exec(stem)?.[1];
@@ -31,7 +34,7 @@ export function parseWorkOrderFile(text: string, file: string): LoadResult {
   let data = front.data;
   if (data === null) {
     if (!fallbackId) {
-      return {workOrders: [], problems: [{file: label, level: 'note', message: 'is not a work order (no front matter); skipped'}]};
+      return {workOrders: [], problems: [{file: label, level: 'note', message: 'is not a work order (no front matter); skipped'}], data: {}};
     }
     // A WO file without front matter: keep it plannable from its name and first heading.
     const heading = /^#\s+(.+)$/m.exec(front.body)?.[1] ?? '';
@@ -41,10 +44,10 @@ export function parseWorkOrderFile(text: string, file: string): LoadResult {
   }
   const {workOrder, problems: fieldProblems} = normalizeWorkOrder(data, label, fallbackId);
   problems.push(...fieldProblems);
-  if (!workOrder) return {workOrders: [], problems};
+  if (!workOrder) return {workOrders: [], problems, data};
   if (front.recovered) workOrder.recovered = true;
   workOrder.source = file;
-  return {workOrders: [workOrder], problems};
+  return {workOrders: [workOrder], problems, data};
 }
 
 /**
