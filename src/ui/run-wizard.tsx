@@ -56,7 +56,10 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
     stopSpinner();
   }
   const warnings = problemLines(inputs.problems);
-  const planFile = options.planOut ?? path.join(options.out, 'plan.json');
+  // Each session keeps its plan, journal, reports and undo plan in a folder of its own, so a later
+  // session never meets an earlier session's journal.
+  const session = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const planFile = options.planOut ?? path.join(options.out, session, 'plan.json');
   const files = siblingsOf(planFile);
   const theme = themeFrom(io.env);
 

@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterAll, expect, it} from 'vitest';
 import {removeTempDirs, tempDir} from '../helpers/fixtures.js';
@@ -36,9 +36,24 @@ it('the whole job in a real terminal: review, move one WO to a track and one to 
   expect(trackOf('WO-2026-120')).toBe('Economy');
   expect(trackOf('WO-2026-121')).toBeNull();
   expect(trackOf('WO-2026-037')).toBe('Economy');
-  const report = readFileSync(path.join(out, 'plan.report.md'), 'utf8');
+  const [runFolder] = readdirSync(out);
+  const report = readFileSync(path.join(out, runFolder, 'plan.report.md'), 'utf8');
   expect(report).toContain('- Verification: the server matches the plan');
   expect(report).toMatch(/- WO-2026-121: VM snapshot and restore — moved to no track in review/);
+
+  // A second session later, same --out: nothing to change, and it applies cleanly in its own folder.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const again = new PtySession(['--api', pcc.url, '--out', out]);
+  try {
+    await again.waitFor('0 tracks to create · 0 to assign · 0 to move · 0 to clear');
+    await again.press('c', 'Nothing to change: the server already matches the plan.');
+    await again.press('y', '✔ Done: the server matches the plan.');
+    again.send('q');
+    expect(await again.exited).toBe(0);
+  } finally {
+    again.kill();
+  }
+  expect(readdirSync(out)).toHaveLength(2);
   await pcc.stop();
 });
 
