@@ -45,15 +45,11 @@ async function dispatch(options: CliOptions, io: CliIo, signal: AbortSignal): Pr
     return 0;
   }
   if (options.command === 'serve') return serve(options, io);
-  if (options.command === 'evaluate') {
-    const {runEvaluate} = await import('./run-evaluate.js');
-    return runEvaluate(options, io);
-  }
   if (options.apply) {
     const {runApplyFile} = await import('./run-apply.js');
     return runApplyFile(options, {...io, interactive: isInteractive(io)}, signal);
   }
-  const planOnly = options.dryRun || Boolean(options.planOut);
+  const planOnly = options.dryRun || Boolean(options.planOut) || options.command === 'evaluate';
   if (!planOnly && !isInteractive(io)) {
     throw new CliError('The wizard needs an interactive terminal; without one pass --dry-run, --plan-out FILE, or --apply FILE --yes.', 2);
   }
@@ -63,6 +59,10 @@ async function dispatch(options: CliOptions, io: CliIo, signal: AbortSignal): Pr
     demo = await startDemoServer();
   }
   try {
+    if (options.command === 'evaluate') {
+      const {runEvaluate} = await import('./run-evaluate.js');
+      return await runEvaluate(options, io, demo ? {api: demo.url} : {});
+    }
     if (planOnly) {
       const {runPlanOnly} = await import('./run-plan.js');
       return await runPlanOnly(options, io, demo ? {api: demo.url} : {});

@@ -6,8 +6,8 @@ import {loadInputs} from './load-inputs.js';
 type Io = {stdout: NodeJS.WritableStream; env: NodeJS.ProcessEnv};
 
 /** `evaluate`: how well suggestions would have predicted the spec's own mapping. */
-export async function runEvaluate(options: CliOptions, io: Io): Promise<number> {
-  const inputs = await loadInputs(options, io.env);
+export async function runEvaluate(options: CliOptions, io: Io, overrides: {api?: string} = {}): Promise<number> {
+  const inputs = await loadInputs(options, io.env, overrides);
   const plan = buildPlan({spec: inputs.spec, workOrders: inputs.workOrders, serverTracks: inputs.serverTracks, project: options.project ?? 'local', api: null, preferSpec: true});
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const result = evaluateSuggestions(plan.items, plan.tracks, minConfidence);

@@ -81,6 +81,19 @@ describe('the CLI without a server', () => {
     expect(run).toMatchObject({code: 2, stderr: 'The wizard needs an interactive terminal; without one pass --dry-run, --plan-out FILE, or --apply FILE --yes.\n'});
   });
 
+  it('evaluate prints the leave-one-out accuracy of suggestions, as text or JSON', async () => {
+    const text = await runCli(['evaluate', '--work-orders', SAMPLE_WORK_ORDERS]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Leave-one-out over 97 mapped work orders/);
+    expect(text.stdout).toMatch(/accuracy of the top suggestion: \d+\.\d% \(\d+\/97\)/);
+    expect(text.stdout).toContain('most frequent confusions (mapped → suggested):');
+    const json = await runCli(['evaluate', '--work-orders', SAMPLE_WORK_ORDERS, '--json', '--min-confidence', '0.5']);
+    expect(JSON.parse(json.stdout)).toMatchObject({evaluated: 97, minConfidence: 0.5, placed: expect.any(Number), confusions: expect.any(Array)});
+    const demo = await runCli(['evaluate', '--demo', '--json']);
+    expect(demo.code).toBe(0);
+    expect(JSON.parse(demo.stdout).evaluated).toBe(97);
+  });
+
   it('--plan-out writes a plan without a server', async () => {
     const file = path.join(tempDir(), 'plan.json');
     const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', file]);
