@@ -59,7 +59,7 @@ async function startupOnce(project: GeneratedProject, rssFile: string): Promise<
     const timeout = setTimeout(() => reject(new Error(`no overview after 30 s: ${stripVTControlCharacters(output).slice(-500)}`)), 30_000);
     terminal.onData((data) => {
       output += data;
-      if (!shownAt && stripVTControlCharacters(output).includes(' tracks to create · ')) {
+      if (!shownAt && stripVTControlCharacters(output).includes(' new tracks, ')) {
         shownAt = performance.now();
         clearTimeout(timeout);
         resolve();

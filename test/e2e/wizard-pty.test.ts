@@ -45,7 +45,7 @@ it('the whole job in a real terminal: review, move one WO to a track and one to 
   await new Promise((resolve) => setTimeout(resolve, 1100));
   const again = new PtySession(['--api', pcc.url, '--out', out]);
   try {
-    await again.waitFor('0 tracks to create · 0 to assign · 0 to move · 0 to clear');
+    await again.waitFor('0 new tracks, 0 to assign, 0 to move, 0 to clear');
     await again.press('c', 'Nothing to change: the server already matches the plan.');
     await again.press('y', '✔ Done: the server matches the plan.');
     again.send('q');

@@ -49,7 +49,7 @@ async function type(view: ReturnType<typeof render>, ...inputs: string[]) {
 describe('the wizard screens', () => {
   it('the overview shows every track with counts, the chart, Needs review and No track', async () => {
     const view = renderApp();
-    await waitFor(() => expect(text(view)).toContain('117 work orders · 11 tracks to create · 97 to assign'));
+    await waitFor(() => expect(text(view)).toContain('117 WOs: 11 new tracks, 97 to assign, 0 to move, 0 to clear, 20 unchanged'));
     const frame = text(view);
     expect(frame).toMatch(/›Foundation\s+7 █+ new, \+7 vs now/);
     expect(frame).toMatch(/Autonomous Orchestration\s+21 █+/);

@@ -32,7 +32,7 @@ export function Overview({state, theme, now}: {state: WizardState; theme: Theme;
   return (
     <Box flexDirection="column">
       <Text>
-        {plan.items.length} work orders · {changes.createTracks.length} tracks to create · {changes.assign} to assign · {changes.move} to move · {changes.clear} to clear · {changes.unchanged} unchanged
+        {plan.items.length} WOs: {changes.createTracks.length} new tracks, {changes.assign} to assign, {changes.move} to move, {changes.clear} to clear, {changes.unchanged} unchanged
       </Text>
       <Box marginTop={1}>
         <BarChart rows={rows.slice(start, end)} width={state.viewport.columns} theme={theme} scaleMax={Math.max(...rows.map((row) => row.count))} />

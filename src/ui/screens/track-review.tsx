@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import type {PlanItem} from '../../plan/plan-types.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
-import {groupKeys, groupName, REVIEW_GROUP} from '../state/groups.js';
+import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
 import {currentGroupKey, currentItems, listHeight, type WizardState} from '../state/wizard-state.js';
 import {accent, trackColor, type Theme} from '../theme.js';
 
@@ -34,7 +34,13 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
   const columns = state.viewport.columns;
   const titleWidth = Math.max(10, columns - 44);
   const groups = groupKeys(plan);
-  const goal = track?.goal ? sanitizeText(track.goal) : key === REVIEW_GROUP ? 'Nothing places these yet: move each to a track or to no track.' : '';
+  const goal = track?.goal
+    ? sanitizeText(track.goal)
+    : key === REVIEW_GROUP
+      ? 'Nothing places these yet: move each to a track or to no track.'
+      : key === NONE_GROUP
+        ? 'These stay on no track: the spec says so, or they were moved here.'
+        : '';
   return (
     <Box flexDirection="column">
       <Box>
