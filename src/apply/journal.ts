@@ -19,29 +19,37 @@ export class Journal {
   private constructor(readonly file: string, readonly fingerprint: string, readonly resumed: boolean) {}
 
   static open(file: string, fingerprint: string): Journal {
-    const exists = existsSync(file);
-    const journal = new Journal(file, fingerprint, exists);
-    if (exists) {
-      const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-      lines.forEach((line, index) => {
-        let entry: JournalEntry;
-        try {
-          entry = JSON.parse(line) as JournalEntry;
-        } catch {
-          // A line cut short by a crash: everything before it is good, it is not.
-          if (index === lines.length - 1) return;
-          throw new JournalError(`${file} line ${index + 1} is not valid JSON; move the file away to start over (the server's state is re-checked either way).`);
-        }
-        if (entry.type === 'header' && entry.fingerprint !== fingerprint) {
-          throw new JournalError(`${file} belongs to another plan; move it away or apply the plan it was written for.`);
-        }
-        if (entry.type === 'track') journal.tracks.set(entry.key, entry.id);
-        if (entry.type === 'assigned') journal.assigned.set(entry.id, entry.trackId);
-      });
+    const entries = existsSync(file) ? Journal.read(file) : null;
+    const header = entries?.find((entry) => entry.type === 'header');
+    const recorded = entries?.filter((entry) => entry.type !== 'header') ?? [];
+    if (header && header.fingerprint !== fingerprint && recorded.length) {
+      throw new JournalError(`${file} belongs to another plan and records ${recorded.length} confirmed changes; apply the plan it was written for, or move it away to start over.`);
     }
-    journal.fd = openSync(file, 'a');
-    if (!exists) journal.write({type: 'header', fingerprint, startedAt: new Date().toISOString()});
+    // A journal of another plan that recorded nothing (say, a refused run) is simply replaced.
+    const fresh = !entries || !header || header.fingerprint !== fingerprint;
+    const journal = new Journal(file, fingerprint, !fresh);
+    for (const entry of fresh ? [] : recorded) {
+      if (entry.type === 'track') journal.tracks.set(entry.key, entry.id);
+      if (entry.type === 'assigned') journal.assigned.set(entry.id, entry.trackId);
+    }
+    journal.fd = openSync(file, fresh ? 'w' : 'a');
+    if (fresh) journal.write({type: 'header', fingerprint, startedAt: new Date().toISOString()});
     return journal;
+  }
+
+  private static read(file: string): JournalEntry[] {
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    const entries: JournalEntry[] = [];
+    lines.forEach((line, index) => {
+      try {
+        entries.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        // A line cut short by a crash: everything before it is good, it is not.
+        if (index === lines.length - 1) return;
+        throw new JournalError(`${file} line ${index + 1} is not valid JSON; move the file away to start over (the server's state is re-checked either way).`);
+      }
+    });
+    return entries;
   }
 
   private write(entry: JournalEntry): void {
