@@ -98,8 +98,9 @@ async function keystrokes(scratch: string): Promise<{median: number; p95: number
   if (!frame.includes('Runner Reliability (2/13)')) throw new Error(`the big track did not open:\n${frame}`);
   const samples: Record<string, number[]> = {down: [], pageDown: [], move: [], undo: []};
   for (let i = 0; i < 200; i++) samples.down.push(await press('\u001B[B'));
-  for (let i = 0; i < 40; i++) samples.pageDown.push(await press('\u001B[6~'));
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 120; i++) samples.pageDown.push(await press('\u001B[6~'));
+  // Enough samples that p95 is not just the second-worst one.
+  for (let i = 0; i < 120; i++) {
     await press('m');
     samples.move.push(await press('3'));
     samples.undo.push(await press('u'));
