@@ -1,4 +1,4 @@
-import {closeSync, openSync, readdirSync, readSync, readFileSync, statSync} from 'node:fs';
+import {closeSync, fstatSync, openSync, readdirSync, readSync} from 'node:fs';
 import path from 'node:path';
 import {readFrontMatter} from './front-matter.js';
 import {type LoadProblem, type WorkOrder, looksLikeWorkOrderId, normalizeWorkOrder} from './work-order.js';
@@ -8,14 +8,19 @@ export type LoadResult = {workOrders: WorkOrder[]; problems: LoadProblem[]};
 /** Files past this size are read only as far as their front matter needs. */
 const LARGE_FILE_BYTES = 1024 * 1024;
 const HEAD_BYTES = 256 * 1024;
+// One buffer for every read: open, fstat and read are three calls a file, and nothing is
+// allocated per file but the string itself.
+const readBuffer = Buffer.allocUnsafe(LARGE_FILE_BYTES);
 
-function readHead(file: string, size: number): string {
-  if (size <= LARGE_FILE_BYTES) return readFileSync(file, 'utf8');
-  const buffer = Buffer.alloc(HEAD_BYTES);
+/** A file's text (its head when it is large), its size, and whether it is a regular file. */
+function readWorkOrderText(file: string): {text: string; size: number; isFile: boolean} {
   const fd = openSync(file, 'r');
   try {
-    const read = readSync(fd, buffer, 0, HEAD_BYTES, 0);
-    return buffer.subarray(0, read).toString('utf8');
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return {text: '', size: stat.size, isFile: false};
+    const length = stat.size > LARGE_FILE_BYTES ? HEAD_BYTES : stat.size;
+    const read = readSync(fd, readBuffer, 0, length, 0);
+    return {text: readBuffer.toString('utf8', 0, read), size: stat.size, isFile: true};
   } finally {
     closeSync(fd);
   }
@@ -70,9 +75,10 @@ export function loadWorkOrdersFromFolder(dir: string): LoadResult {
     const file = path.join(dir, name);
     let text: string;
     try {
-      const {size, isFile} = statInfo(file);
-      if (!isFile) continue;
-      text = readHead(file, size);
+      const read = readWorkOrderText(file);
+      if (!read.isFile) continue;
+      text = read.text;
+      const size = read.size;
       if (size > LARGE_FILE_BYTES) {
         problems.push({file: name, level: 'warning', message: `is ${(size / 1024 / 1024).toFixed(1)} MB; only its first ${HEAD_BYTES / 1024} KB were read`});
       }
@@ -93,11 +99,6 @@ export function loadWorkOrdersFromFolder(dir: string): LoadResult {
     }
   }
   return {workOrders, problems};
-}
-
-function statInfo(file: string): {size: number; isFile: boolean} {
-  const stat = statSync(file);
-  return {size: stat.size, isFile: stat.isFile()};
 }
 
 /** A load failure the CLI shows as one sentence. */
