@@ -24,7 +24,9 @@ function isInteractive(io: CliIo): boolean {
 async function serve(options: CliOptions, io: CliIo): Promise<number> {
   const {PccServer} = await import('../server/pcc-server.js');
   const dbFile = options.db ?? path.join(options.workOrders!, '..', 'pcc-track-wizard.sqlite');
-  const server = new PccServer({workOrdersDir: options.workOrders!, dbFile, projectId: options.project ?? undefined, host: options.host, port: options.port});
+  // Binding to another address than loopback is the user's way of allowing LAN access.
+  const allowLan = !/^(127\.|::1$|localhost$)/.test(options.host);
+  const server = new PccServer({workOrdersDir: options.workOrders!, dbFile, projectId: options.project ?? undefined, host: options.host, port: options.port, allowLan});
   const url = await server.start();
   io.stdout.write(`PCC-compatible server on ${url} (project ${server.projectId}, database ${dbFile}). Ctrl-C stops it.\n`);
   await new Promise<void>((resolve) => {
