@@ -105,6 +105,20 @@ export function buildPlan(input: PlanInput): Plan {
   const mappingById = new Map(spec.mapping.map((entry) => [entry.id, entry]));
   const specLabel = spec.id || 'the spec';
 
+  // One label per group, not one sanitising pass per WO.
+  const groupLabel = new Map<string, string>();
+  const labelOf = (group: string) => {
+    let label = groupLabel.get(group);
+    if (label === undefined) groupLabel.set(group, (label = `listed under "${sanitizeText(group)}" in ${specLabel}`));
+    return label;
+  };
+  const keyOfTrackName = new Map<string, string>();
+  const keyOf = (name: string) => {
+    let key = keyOfTrackName.get(name);
+    if (key === undefined) keyOfTrackName.set(name, (key = normalizeTrackName(name)));
+    return key;
+  };
+
   const items: PlanItem[] = workOrders.map((wo) => {
     let currentKey: string | null = null;
     if (wo.trackId) {
@@ -112,8 +126,8 @@ export function buildPlan(input: PlanInput): Plan {
       if (!currentKey) warnings.push(`${wo.id} points at track ${sanitizeText(wo.trackId)}, which the server does not list; it is treated as having no track.`);
     }
     const mapped = mappingById.get(wo.id);
-    const mappedKey = mapped ? (mapped.track === null ? null : normalizeTrackName(mapped.track)) : undefined;
-    const base = {
+    const mappedKey = mapped ? (mapped.track === null ? null : keyOf(mapped.track)) : undefined;
+    const item: PlanItem = {
       id: wo.id,
       title: wo.title,
       safeTitle: wo.safeTitle,
@@ -123,21 +137,31 @@ export function buildPlan(input: PlanInput): Plan {
       dependsOn: wo.dependsOn,
       currentTrackId: currentKey ? wo.trackId : null,
       currentKey,
-      ...(mapped ? {mappedKey} : {}),
-      ...(wo.recovered ? {recovered: true} : {}),
+      plannedKey: null,
+      source: 'uncategorized',
+      reason: '',
     };
+    if (mapped) item.mappedKey = mappedKey;
+    if (wo.recovered) item.recovered = true;
     const onServer = currentKey ? `already on "${trackName.get(currentKey)}" on the server` : '';
-    if (mapped) {
-      const where = `listed under "${sanitizeText(mapped.group)}" in ${specLabel} (line ${mapped.line})`;
-      if (currentKey && currentKey !== mappedKey && !input.preferSpec) {
-        const target = mappedKey === null ? 'no track' : `"${trackName.get(mappedKey!)}"`;
-        warnings.push(`${wo.id} is on "${trackName.get(currentKey)}" on the server but ${specLabel} maps it to ${target}; it stays where it is (pass --prefer-spec to follow the spec).`);
-        return {...base, plannedKey: currentKey, source: 'kept', reason: `${onServer}; the spec maps it to ${target}`};
-      }
-      return {...base, plannedKey: mappedKey ?? null, source: 'mapping', reason: where};
+    if (mapped && currentKey && currentKey !== mappedKey && !input.preferSpec) {
+      const target = mappedKey === null ? 'no track' : `"${trackName.get(mappedKey!)}"`;
+      warnings.push(`${wo.id} is on "${trackName.get(currentKey)}" on the server but ${specLabel} maps it to ${target}; it stays where it is (pass --prefer-spec to follow the spec).`);
+      item.plannedKey = currentKey;
+      item.source = 'kept';
+      item.reason = `${onServer}; the spec maps it to ${target}`;
+    } else if (mapped) {
+      item.plannedKey = mappedKey ?? null;
+      item.source = 'mapping';
+      item.reason = `${labelOf(mapped.group)} (line ${mapped.line})`;
+    } else if (currentKey) {
+      item.plannedKey = currentKey;
+      item.source = 'kept';
+      item.reason = onServer;
+    } else {
+      item.reason = `not in ${specLabel}'s mapping and on no track`;
     }
-    if (currentKey) return {...base, plannedKey: currentKey, source: 'kept', reason: onServer};
-    return {...base, plannedKey: null, source: 'uncategorized', reason: `not in ${specLabel}'s mapping and on no track`};
+    return item;
   });
 
   if (input.suggest) {
