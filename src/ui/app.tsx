@@ -37,8 +37,9 @@ export function App({plan, theme, title, startApply, savePlan, onExit, frameMs =
   const [clock, setClock] = useState(Date.now());
   const controller = useRef<AbortController | null>(null);
   const pending = useRef<ApplyEvent[]>([]);
-  // The server's distribution before anything is applied: fixed for the session.
-  const now = useMemo(() => currentCounts(state), [plan]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The server's distribution before anything is applied: fixed for the session, so it depends on
+  // the plan it started from only.
+  const now = useMemo(() => currentCounts(plan), [plan]);
 
   useInput((input, key) => dispatch({type: 'key', key: {...key, input}}));
 
@@ -87,7 +88,8 @@ export function App({plan, theme, title, startApply, savePlan, onExit, frameMs =
           dispatch({type: 'apply-events', events: pending.current.splice(0)});
         });
     }
-  }, [state.request]); // eslint-disable-line react-hooks/exhaustive-deps
+    // Runs once per request; the state it reads is the one that made the request.
+  }, [state.request]);
 
   let body: React.ReactNode;
   if (state.overlay === 'help') body = <HelpOverlay screen={state.screen} rows={state.viewport.rows} columns={state.viewport.columns} />;

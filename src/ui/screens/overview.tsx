@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import {computeChanges, countByTrack} from '../../plan/changes.js';
+import type {Plan} from '../../plan/plan-types.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart, type BarRow} from '../components/bar-chart.js';
 import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
@@ -9,9 +10,9 @@ import type {Theme} from '../theme.js';
 import {windowAround} from '../state/window.js';
 
 /** The server's distribution when the plan was made, keyed like the groups. */
-export function currentCounts(state: WizardState): Record<string, number> {
+export function currentCounts(plan: Plan): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const [key, count] of countByTrack(state.review.plan.items).current) counts[key ?? NONE_GROUP] = count;
+  for (const [key, count] of countByTrack(plan.items).current) counts[key ?? NONE_GROUP] = count;
   return counts;
 }
 
