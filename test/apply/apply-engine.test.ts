@@ -75,6 +75,17 @@ describe('applying the seed plan', () => {
     expect(events.filter((event) => event.type === 'retry')).toHaveLength(7);
   });
 
+  it('timeouts mid-apply are retried and each change lands once', async () => {
+    const pcc = await server();
+    const plan = await planAgainst(pcc.url);
+    // Three PUTs answer after the client has given up on them; the server still does the work.
+    pcc.server.faults.delay('PUT', /WO-2026-0[4-6]\d\/track$/, 800, 3);
+    const {outcome, events} = await apply(pcc.url, {plan, client: {baseUrl: pcc.url, project: PROJECT, timeoutMs: 300, retries: 4}});
+    expect(outcome).toMatchObject({verified: true, failed: [], applied: 97});
+    expect(events.filter((event) => event.type === 'retry' && event.reason === 'timeout')).toHaveLength(3);
+    expect(counts((await serverDistribution(pcc.url)).byTrack)).toEqual(SEED_COUNTS);
+  });
+
   it('a POST whose answer is lost does not make a second track', async () => {
     const pcc = await server();
     pcc.server.faults.dropAfterWork('POST', /\/tracks$/, 1);
