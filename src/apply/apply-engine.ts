@@ -37,14 +37,20 @@ async function readServer(client: PccClient): Promise<ServerState> {
   return {tracks, workOrders};
 }
 
-/** Server id for each plan track key, where the track exists (or was created by this plan). */
-function resolveTrackIds(plan: Plan, tracks: readonly TrackRecord[], journal: Journal): {ids: Map<string, string>; missing: string[]} {
-  const byId = new Map(tracks.map((track) => [track.id, track]));
+/** The server's tracks by normalized name; where a name is taken twice, the first one. */
+function firstByName(tracks: readonly TrackRecord[]): Map<string, TrackRecord> {
   const byName = new Map<string, TrackRecord>();
   for (const track of tracks) {
     const key = normalizeTrackName(track.name);
     if (!byName.has(key)) byName.set(key, track);
   }
+  return byName;
+}
+
+/** Server id for each plan track key, where the track exists (or was created by this plan). */
+function resolveTrackIds(plan: Plan, tracks: readonly TrackRecord[], journal: Journal): {ids: Map<string, string>; missing: string[]} {
+  const byId = new Map(tracks.map((track) => [track.id, track]));
+  const byName = firstByName(tracks);
   const ids = new Map<string, string>();
   const missing: string[] = [];
   for (const track of plan.tracks) {
@@ -278,8 +284,7 @@ async function createTrackOnce(client: PccClient, track: Plan['tracks'][number])
  */
 export function rebasePlan(plan: Plan, state: ServerState): Plan {
   const byId = new Map(state.tracks.map((track) => [track.id, track]));
-  const byName = new Map<string, TrackRecord>();
-  for (const track of state.tracks) if (!byName.has(normalizeTrackName(track.name))) byName.set(normalizeTrackName(track.name), track);
+  const byName = firstByName(state.tracks);
   const tracks = plan.tracks
     .map((track) => ({...track, existingId: track.existingId && byId.has(track.existingId) ? track.existingId : byName.get(track.key)?.id ?? null}))
     .filter((track) => track.inSpec || track.existingId);

@@ -1,7 +1,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import type {Plan} from '../plan/plan-types.js';
-import {buildReport, renderMarkdown, type ApplyOutcome, type Report} from '../report/report.js';
+import {renderMarkdown, type Report} from '../report/report.js';
 
 /** Files that belong to one plan file: plan.json → plan.journal.jsonl, plan.undo.json, … */
 export function siblingsOf(planFile: string) {
@@ -20,8 +20,4 @@ export function writeReportFiles(markdownFile: string, plan: Plan, report: Repor
   writeFileSync(markdownFile, renderMarkdown(report, plan));
   writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   return {markdown: markdownFile, json: jsonFile};
-}
-
-export function reportFor(plan: Plan, mode: Report['mode'], warnings: string[], apply?: ApplyOutcome): Report {
-  return buildReport(plan, {mode, warnings, apply});
 }

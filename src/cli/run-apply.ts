@@ -7,7 +7,8 @@ import {sanitizeLines} from '../workorders/sanitize.js';
 import type {CliOptions} from './args.js';
 import {CliError} from './errors.js';
 import {clientOptionsFrom} from './load-inputs.js';
-import {reportFor, siblingsOf, writeReportFiles} from './output-files.js';
+import {buildReport} from '../report/report.js';
+import {siblingsOf, writeReportFiles} from './output-files.js';
 
 type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; interactive: boolean};
 
@@ -76,7 +77,7 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
       if (line) io.stderr.write(`${sanitizeLines(line)}\n`);
     },
   });
-  const report = reportFor(plan, 'applied', [], outcome);
+  const report = buildReport(plan, {mode: 'applied', apply: outcome});
   const written = writeReportFiles(options.report ?? files.reportMd, plan, report);
   if (!options.json) {
     const summary = [

@@ -1,10 +1,10 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {serializePlan} from '../plan/plan-file.js';
-import {renderMarkdown} from '../report/report.js';
+import {buildReport, renderMarkdown} from '../report/report.js';
 import type {CliOptions} from './args.js';
 import {loadInputs, planFrom, problemLines} from './load-inputs.js';
-import {reportFor, writeReportFiles} from './output-files.js';
+import {writeReportFiles} from './output-files.js';
 
 type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv};
 
@@ -13,7 +13,7 @@ export async function runPlanOnly(options: CliOptions, io: Io, overrides: {api?:
   const inputs = await loadInputs(options, io.env, overrides);
   const plan = planFrom(inputs, options);
   const warnings = problemLines(inputs.problems);
-  const report = reportFor(plan, options.dryRun ? 'dry-run' : 'plan', warnings);
+  const report = buildReport(plan, {mode: options.dryRun ? 'dry-run' : 'plan', warnings});
   if (options.planOut) {
     mkdirSync(path.dirname(path.resolve(options.planOut)), {recursive: true});
     writeFileSync(options.planOut, serializePlan(plan));

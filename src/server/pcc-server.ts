@@ -270,8 +270,8 @@ export class PccServer {
     };
   }
 
-  private countsByTrack(): Map<string, {total: number; done: number; ready: number}> {
-    const statusById = new Map(this.catalog.scan().map((wo) => [wo.id, wo.status]));
+  private countsByTrack(workOrders: readonly WorkOrder[] = this.catalog.scan()): Map<string, {total: number; done: number; ready: number}> {
+    const statusById = new Map(workOrders.map((wo) => [wo.id, wo.status]));
     const counts = new Map<string, {total: number; done: number; ready: number}>();
     for (const [id, trackId] of this.requireDb().assignments(this.projectId)) {
       const status = statusById.get(id);
@@ -335,10 +335,11 @@ export class PccServer {
     if (!row) throw new HttpProblem(404, 'track not found');
     const assignments = this.requireDb().assignments(this.projectId);
     const tracks = this.trackMap();
-    const workOrders = this.catalog.scan().filter((wo) => assignments.get(wo.id) === id);
+    const all = this.catalog.scan();
+    const workOrders = all.filter((wo) => assignments.get(wo.id) === id);
     return {
       status: 200,
-      body: {track: this.serializeTrack(row, this.countsByTrack().get(id)), workOrders: workOrders.map((wo) => this.serializeWorkOrder(wo, id, tracks))},
+      body: {track: this.serializeTrack(row, this.countsByTrack(all).get(id)), workOrders: workOrders.map((wo) => this.serializeWorkOrder(wo, id, tracks))},
     };
   }
 

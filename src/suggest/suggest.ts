@@ -90,20 +90,23 @@ function score(model: SuggestionModel, item: PlanItem, holdOut: string | null): 
   const own = (track: string) => (holdOut === track ? 1 : 0);
   const examples = model.examples - (holdOut ? 1 : 0);
 
-  // A tag found on few WOs says more than one found everywhere; a tag split between tracks
-  // gives each its share.
-  for (const tag of unique(item.tags.map((tag) => tag.toLowerCase()))) {
-    const total = (model.tagTotals.get(tag) ?? 0) - (holdOut ? 1 : 0);
-    if (total <= 0) continue;
-    const rarity = Math.log(1 + examples / total);
-    for (const [track, count] of model.tagCounts.get(tag) ?? []) {
-      const n = count - own(track);
-      if (n <= 0) continue;
-      const entry = get(track);
-      entry.score += WEIGHTS.tag * rarity * (n / total);
-      entry.tags.push(tag);
+  // A feature (tag or word) found on few WOs says more than one found everywhere, and one split
+  // between tracks gives each its share.
+  const shares = (features: readonly string[], counts: Counts, totals: Map<string, number>, population: number, weight: number, field: 'tags' | 'words') => {
+    for (const feature of features) {
+      const total = (totals.get(feature) ?? 0) - (holdOut ? 1 : 0);
+      if (total <= 0) continue;
+      const rarity = Math.log(1 + population / total);
+      for (const [track, count] of counts.get(feature) ?? []) {
+        const n = count - own(track);
+        if (n <= 0) continue;
+        const entry = get(track);
+        entry.score += weight * rarity * (n / total);
+        entry[field].push(feature);
+      }
     }
-  }
+  };
+  shares(unique(item.tags.map((tag) => tag.toLowerCase())), model.tagCounts, model.tagTotals, examples, WEIGHTS.tag, 'tags');
 
   for (const dependency of unique(item.dependsOn)) {
     const id = localId(dependency);
@@ -121,18 +124,8 @@ function score(model: SuggestionModel, item: PlanItem, holdOut: string | null): 
     entry.dependents.push(dependent);
   }
 
-  for (const word of wordsOf(item)) {
-    const total = (model.wordTotals.get(word) ?? 0) - (holdOut ? 1 : 0);
-    if (total <= 0) continue;
-    const rarity = Math.log(1 + (examples + model.tracks.length) / total);
-    for (const [track, count] of model.wordCounts.get(word) ?? []) {
-      const n = count - own(track);
-      if (n <= 0) continue;
-      const entry = get(track);
-      entry.score += WEIGHTS.word * rarity * (n / total);
-      entry.words.push(word);
-    }
-  }
+  // A track's own name and goal count among the word examples, hence the larger population.
+  shares(wordsOf(item), model.wordCounts, model.wordTotals, examples + model.tracks.length, WEIGHTS.word, 'words');
   return evidence;
 }
 

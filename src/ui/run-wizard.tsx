@@ -6,7 +6,8 @@ import {applyPlan} from '../apply/apply-engine.js';
 import type {CliOptions} from '../cli/args.js';
 import {CliError} from '../cli/errors.js';
 import {clientOptionsFrom, loadInputs, planFrom, problemLines} from '../cli/load-inputs.js';
-import {reportFor, siblingsOf, writeReportFiles} from '../cli/output-files.js';
+import {siblingsOf, writeReportFiles} from '../cli/output-files.js';
+import {buildReport} from '../report/report.js';
 import {serializePlan} from '../plan/plan-file.js';
 import type {Plan} from '../plan/plan-types.js';
 import {createPccClient, DEFAULT_API} from '../pcc/pcc-client.js';
@@ -82,7 +83,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
       signal,
       onEvent,
     });
-    const written = writeReportFiles(options.report ?? files.reportMd, edited, reportFor(edited, 'applied', warnings, outcome));
+    const written = writeReportFiles(options.report ?? files.reportMd, edited, buildReport(edited, {mode: 'applied', warnings, apply: outcome}));
     return {report: written.markdown, reportJson: written.json, planFile};
   };
 
