@@ -9,6 +9,7 @@ import {stripVTControlCharacters} from 'node:util';
 import pty from '@lydell/node-pty';
 import {render} from 'ink-testing-library';
 import React from 'react';
+import {apiTarget} from '../src/cli/apply-target-choice.js';
 import {applyPlan} from '../src/apply/apply-engine.js';
 import {buildPlan} from '../src/plan/build-plan.js';
 import {createPccClient} from '../src/pcc/pcc-client.js';
@@ -181,7 +182,7 @@ async function applyVersusFetch(project: GeneratedProject, scratch: string, conc
     const [{workOrders: now}, tracks] = await read();
     const plan = buildPlan({spec, workOrders: now, serverTracks: tracks, project: 'project-control-center', api: url});
     const started = performance.now();
-    const outcome = await applyPlan({plan, client: {baseUrl: url, project: 'project-control-center', timeoutMs: 30_000}, journalFile: path.join(scratch, 'bench.journal.jsonl'), undoPlanFile: null, concurrency});
+    const outcome = await applyPlan({plan, openTarget: apiTarget({baseUrl: url, project: 'project-control-center', timeoutMs: 30_000}).openTarget, journalFile: path.join(scratch, 'bench.journal.jsonl'), undoPlanFile: null, concurrency});
     const applyMs = performance.now() - started;
     return {applyMs: round(applyMs), fetchBaselineMs: round(fetchBaselineMs), applyRatio: round(applyMs / fetchBaselineMs, 2), verified: outcome.verified};
   } finally {

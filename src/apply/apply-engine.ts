@@ -1,21 +1,30 @@
 import {writeFileSync} from 'node:fs';
 import {fingerprintOf} from '../plan/build-plan.js';
-import {changeOf} from '../plan/changes.js';
+import {changeOf, needsReview, sameIds} from '../plan/changes.js';
 import {serializePlan} from '../plan/plan-file.js';
-import type {Plan, PlanItem} from '../plan/plan-types.js';
-import {createPccClient, type ClientOptions, type PccClient} from '../pcc/pcc-client.js';
+import type {Plan, PlanItem, PlanTrack} from '../plan/plan-types.js';
 import {PccError} from '../pcc/pcc-error.js';
 import type {TrackRecord} from '../pcc/validate.js';
 import type {ApplyOutcome} from '../report/report.js';
 import {normalizeTrackName} from '../spec/spec-parser.js';
 import {sanitizeText} from '../workorders/sanitize.js';
-import type {WorkOrder} from '../workorders/work-order.js';
 import type {ApplyEvent} from './apply-events.js';
+import type {ApplyTarget, TargetHooks, TargetState} from './apply-target.js';
+import {sleep} from './api-target.js';
 import {Journal} from './journal.js';
+import {ApplyRefused} from './refusal.js';
+import {acquireRunLock, LockHeld} from './run-lock.js';
+import {makeUndoPlan} from './undo-plan.js';
+import {checkResolvedIds, findDrift, targetIdsOf, verify} from './verify.js';
+
+export {ApplyRefused} from './refusal.js';
+export {makeUndoPlan} from './undo-plan.js';
+export {verify} from './verify.js';
 
 export type ApplyOptions = {
   plan: Plan;
-  client: Omit<ClientOptions, 'onRetry' | 'signal'>;
+  /** Opens the target with the run's hooks (abort signal, retry reports). */
+  openTarget: (hooks: TargetHooks) => ApplyTarget;
   journalFile: string;
   /** Where the undo plan goes; null to skip it. */
   undoPlanFile: string | null;
@@ -25,19 +34,18 @@ export type ApplyOptions = {
   onEvent?: (event: ApplyEvent) => void;
   /** When the server drifted since the plan was made, rebase the plan's placements onto it instead of refusing. */
   replan?: boolean;
+  /** How long to wait before the second read-back when a write went unanswered (default 3 s). */
+  graceMs?: number;
+  /** How long the server may stay unreachable before the run gives up (default 2 min). */
+  maxOutageMs?: number;
 };
 
-/** Refusals before anything is changed: drift, a server that cannot assign, a bad journal. */
-export class ApplyRefused extends Error {}
+/** Consecutive connection failures that pause the sends. */
+const OUTAGE_THRESHOLD = 3;
+/** How often one WO is put back in the queue after a connection failure. */
+const MAX_REQUEUES = 5;
 
-type ServerState = {tracks: TrackRecord[]; workOrders: WorkOrder[]};
-
-async function readServer(client: PccClient): Promise<ServerState> {
-  const [tracks, {workOrders}] = await Promise.all([client.listTracks(), client.listWorkOrders()]);
-  return {tracks, workOrders};
-}
-
-/** The server's tracks by normalized name; where a name is taken twice, the first one. */
+/** The target's tracks by normalized name; where a name is taken twice, the first one. */
 function firstByName(tracks: readonly TrackRecord[]): Map<string, TrackRecord> {
   const byName = new Map<string, TrackRecord>();
   for (const track of tracks) {
@@ -47,7 +55,7 @@ function firstByName(tracks: readonly TrackRecord[]): Map<string, TrackRecord> {
   return byName;
 }
 
-/** Server id for each plan track key, where the track exists (or was created by this plan). */
+/** Target id for each plan track key, where the track exists (or was created by this plan). */
 function resolveTrackIds(plan: Plan, tracks: readonly TrackRecord[], journal: Journal): {ids: Map<string, string>; missing: string[]} {
   const byId = new Map(tracks.map((track) => [track.id, track]));
   const byName = firstByName(tracks);
@@ -56,201 +64,343 @@ function resolveTrackIds(plan: Plan, tracks: readonly TrackRecord[], journal: Jo
   for (const track of plan.tracks) {
     if (track.existingId) {
       if (byId.has(track.existingId)) ids.set(track.key, track.existingId);
-      else missing.push(`track "${sanitizeText(track.name)}" (${track.existingId}) is no longer on the server`);
+      else if (!track.duplicateOf) missing.push(`track "${sanitizeText(track.name)}" (${sanitizeText(track.existingId)}) is no longer on the server`);
       continue;
     }
+    if (plan.kind === 'undo') continue;
     const journaled = journal.tracks.get(track.key);
-    const found = (journaled && byId.get(journaled)) || byName.get(track.key);
+    const fromJournal = journaled ? byId.get(journaled) : undefined;
+    // A journal line is trusted only if it still names a track of this name.
+    const found = (fromJournal && normalizeTrackName(fromJournal.name) === track.key ? fromJournal : undefined) ?? byName.get(track.key);
     if (found) ids.set(track.key, found.id);
   }
   return {ids, missing};
-}
-
-function targetId(item: PlanItem, ids: Map<string, string>): string | null | undefined {
-  return item.plannedKey === null ? null : ids.get(item.plannedKey);
-}
-
-/** Lists what moved on the server since the plan was made, in a way that matters to it. */
-function findDrift(plan: Plan, state: ServerState, ids: Map<string, string>): string[] {
-  const current = new Map(state.workOrders.map((wo) => [wo.id, wo.trackId]));
-  const drift: string[] = [];
-  for (const item of plan.items) {
-    if (!current.has(item.id)) {
-      if (changeOf(item)) drift.push(`${item.id} is no longer in the project`);
-      continue;
-    }
-    const now = current.get(item.id) ?? null;
-    const target = targetId(item, ids);
-    if (now === item.currentTrackId || (target !== undefined && now === target)) continue;
-    drift.push(`${item.id} is now on ${now ?? 'no track'} (the plan saw ${item.currentTrackId ?? 'no track'})`);
-  }
-  return drift;
-}
-
-async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>, shouldStop: () => boolean): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !shouldStop()) {
-      const item = items[next++];
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({length: Math.max(1, Math.min(size, items.length))}, worker));
 }
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function isConnectionFailure(error: unknown): boolean {
+  return error instanceof PccError && (error.kind === 'unreachable' || error.kind === 'timeout');
+}
+
 /**
- * Applies a plan: check drift, probe the assignment route, create missing tracks (never twice),
- * send assignments with bounded concurrency, then read the server back and compare.
+ * Applies a plan to a target: check drift and capability (without writing), create missing
+ * tracks (never twice), set each changed WO's tracks, merge duplicate copies, then read the
+ * target back (again after a grace period when a write went unanswered) and compare.
  */
 export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
   let plan = options.plan;
   const emit = options.onEvent ?? (() => {});
   const started = Date.now();
   let retries = 0;
-  const client = createPccClient({
-    ...options.client,
+  const target = options.openTarget({
     signal: options.signal,
     onRetry: (info) => {
       retries++;
       emit({type: 'retry', ...info});
     },
   });
-  const journal = Journal.open(options.journalFile, plan.fingerprint);
+  emit({type: 'target', label: target.label});
+  let release: () => void;
   try {
-    return await run();
+    release = acquireRunLock(target.lockKey, target.label);
+  } catch (error) {
+    target.close();
+    if (error instanceof LockHeld) throw new ApplyRefused(`${error.message}; wait for it to finish, then run the same command again. Nothing was changed.`);
+    throw error;
+  }
+  let journal: Journal | null = null;
+  try {
+    journal = Journal.open(options.journalFile, plan.fingerprint);
+    return await run(journal);
   } finally {
-    journal.close();
+    journal?.close();
+    release();
+    target.close();
   }
 
-  async function run(): Promise<ApplyOutcome> {
-    const before = await readServer(client);
-    const nowFingerprint = fingerprintOf(plan.spec.hash, before.tracks, before.workOrders);
+  async function run(journal: Journal): Promise<ApplyOutcome> {
+    const before = await target.readState();
+    const nowFingerprint = fingerprintOf(plan.spec.hash, before.tracks, before.workOrders.map((wo) => ({id: wo.id, trackId: wo.trackIds[0] ?? null, trackIds: wo.trackIds})));
     let resolved = resolveTrackIds(plan, before.tracks, journal);
     if (nowFingerprint !== plan.fingerprint) {
       const drift = [...resolved.missing, ...findDrift(plan, before, resolved.ids)];
-      if (drift.length && options.replan) {
+      if (drift.length && options.replan && plan.kind !== 'undo') {
         plan = rebasePlan(plan, before);
         resolved = resolveTrackIds(plan, before.tracks, journal);
         emit({type: 'replanned', differences: drift});
       } else if (drift.length) {
-        const shown = drift.slice(0, 5).join('; ');
-        throw new ApplyRefused(`The server changed since the plan was made (${drift.length} difference${drift.length === 1 ? '' : 's'}: ${shown}${drift.length > 5 ? '; …' : ''}); nothing was applied. Make a new plan, or pass --replan to apply the plan's placements to the server as it is now.`);
+        throw new ApplyRefused(`The server changed since the plan was made (${drift.length} difference${drift.length === 1 ? '' : 's'}: ${drift.join('; ')}); nothing was applied. Make a new plan, or pass --replan to apply the plan's placements to the server as it is now.`);
       }
     }
+    const idProblems = checkResolvedIds(plan, before, resolved.ids);
+    if (idProblems.length) throw new ApplyRefused(`The plan's tracks do not match the server's (${idProblems.join('; ')}); nothing was applied. Make a new plan.`);
 
-    const serverTrack = new Map(before.workOrders.map((wo) => [wo.id, wo.trackId]));
     const changed = plan.items.filter((item) => changeOf(item));
+    const serverIds = new Map(before.workOrders.map((wo) => [wo.id, wo.trackIds]));
     // Already where the plan wants them: landed in an earlier run (or done by hand).
-    const alreadyDone = changed.filter((item) => {
-      const target = targetId(item, resolved.ids);
-      return target !== undefined && serverTrack.get(item.id) === target;
-    });
-    const doneIds = new Set(alreadyDone.map((item) => item.id));
-    const pending = changed.filter((item) => !doneIds.has(item.id));
-    const toCreate = plan.tracks.filter((track) => !resolved.ids.has(track.key));
+    const isDone = (item: PlanItem) => {
+      const wanted = targetIdsOf(item, resolved.ids);
+      const now = serverIds.get(item.id);
+      return wanted !== undefined && now !== undefined && sameIds(now, wanted);
+    };
+    const alreadyDone = changed.filter(isDone);
+    const pending = changed.filter((item) => !isDone(item));
+    const toCreate = plan.kind === 'undo' ? [] : plan.tracks.filter((track) => !resolved.ids.has(track.key) && !track.duplicateOf);
+    const copies = plan.tracks.filter((track) => track.duplicateOf && resolved.ids.has(track.key));
+    if (pending.length || toCreate.length || copies.length) await target.checkCanAssign();
     emit({type: 'start', changes: changed.length, pending: pending.length, alreadyDone: alreadyDone.length, tracksToCreate: toCreate.length});
-
-    // Probe with a request that changes nothing: re-send a WO's current track.
-    const probe = before.workOrders[0];
-    if (probe && (pending.length || toCreate.length)) {
-      try {
-        await client.assignTrack(probe.id, probe.trackId);
-      } catch (error) {
-        if (error instanceof PccError && (error.kind === 'no-assign-route' || error.kind === 'auth' || error.kind === 'forbidden')) throw new ApplyRefused(error.message);
-        throw error;
-      }
-      emit({type: 'probe', workOrder: probe.id});
-    }
 
     const tracksCreated: string[] = [];
     const tracksReused: string[] = [];
+    const tracksDeleted: string[] = [];
     for (const track of plan.tracks) {
       const id = resolved.ids.get(track.key);
       if (id && track.existingId === null) {
         tracksReused.push(track.name);
-        if (!journal.tracks.has(track.key)) journal.recordTrack(track.key, id);
+        if (journal.tracks.get(track.key) !== id) journal.recordTrack(track.key, id);
       }
     }
     const failed: {id: string; error: string}[] = [];
     let stopped = false;
+    let gaveUp: string | null = null;
     const stop = () => stopped || Boolean(options.signal?.aborted);
+    const fail = (id: string, error: string) => {
+      failed.push({id, error});
+      emit({type: 'failed', id, error});
+      if (options.failFast) stopped = true;
+    };
+    const knownIds = new Map(before.tracks.map((track) => [track.id, track.name]));
 
-    for (const track of toCreate) {
-      if (stop()) break;
-      try {
-        const {id, action} = await createTrackOnce(client, track);
-        resolved.ids.set(track.key, id);
-        journal.recordTrack(track.key, id);
-        tracksCreated.push(track.name);
-        emit({type: 'track', key: track.key, name: track.name, id, action});
-      } catch (error) {
-        if (options.signal?.aborted) break;
-        failed.push({id: `track ${track.name}`, error: message(error)});
-        emit({type: 'failed', id: `track ${track.name}`, error: message(error)});
-        if (options.failFast) stopped = true;
-      }
-    }
+    /** A created or found track is accepted only if it carries the name and no other plan track has its id. */
+    const accept = (track: PlanTrack, created: {id: string; name: string}): string | null => {
+      if (normalizeTrackName(created.name) !== track.key) return `the server answered with a track named "${sanitizeText(created.name)}"`;
+      const other = [...resolved.ids].find(([key, id]) => id === created.id && key !== track.key);
+      if (other) return `the server answered with the id of track "${sanitizeText(plan.tracks.find((candidate) => candidate.key === other[0])?.name ?? other[0])}"`;
+      const earlier = knownIds.get(created.id);
+      if (earlier !== undefined && normalizeTrackName(earlier) !== track.key) return `the server answered with the id of track "${sanitizeText(earlier)}"`;
+      return null;
+    };
 
-    let done = 0;
+    let assigned = 0;
     const total = pending.length;
-    await pool(pending, options.concurrency ?? 8, async (item) => {
-      const target = targetId(item, resolved.ids);
-      if (target === undefined) {
-        const error = `its track "${item.plannedKey}" could not be created`;
-        failed.push({id: item.id, error});
-        emit({type: 'failed', id: item.id, error});
-        if (options.failFast) stopped = true;
-        return;
-      }
-      try {
-        await client.assignTrack(item.id, target);
-        journal.recordAssigned(item.id, target);
-        done++;
-        emit({type: 'assigned', id: item.id, fromKey: item.currentKey, toKey: item.plannedKey, done, total});
-      } catch (error) {
-        if (options.signal?.aborted) return;
-        failed.push({id: item.id, error: message(error)});
-        emit({type: 'failed', id: item.id, error: message(error)});
-        if (options.failFast) stopped = true;
-      }
-    }, stop);
-    const interrupted = Boolean(options.signal?.aborted) || stopped;
-    if (interrupted) emit({type: 'stopping', reason: options.signal?.aborted ? 'stopped by the user' : 'stopped at the first failure (--fail-fast)'});
+    const onAssigned = (item: PlanItem) => {
+      assigned++;
+      emit({type: 'assigned', id: item.id, fromKey: item.currentKey, toKey: item.plannedKey, done: assigned, total});
+    };
 
-    // Read back with a fresh client: the run's signal may be aborted by now.
-    const verifier = createPccClient(options.client);
-    let after: ServerState | null = null;
-    let mismatches: string[];
-    try {
-      after = await readServer(verifier);
-      mismatches = verify(plan, after, resolved.ids);
-    } catch (error) {
-      mismatches = [`the server could not be read back (${message(error)}); run the same plan again to resume and verify`];
+    // Where each WO is before its first change, once per plan across runs: what undo restores.
+    journal.recordBefore(pending.map((item) => ({id: item.id, trackIds: serverIds.get(item.id) ?? []})));
+
+    if (target.applyBatch) {
+      // All or nothing, in one transaction: a crash leaves nothing half-done.
+      if (!stop()) {
+        try {
+          const result = await target.applyBatch({
+            create: toCreate,
+            assignments: pending.map((item) => ({id: item.id, trackIds: item.restoreTrackIds ?? (item.plannedKey === null ? [] : resolved.ids.has(item.plannedKey) ? [resolved.ids.get(item.plannedKey)!] : {key: item.plannedKey})})),
+            deleteIfEmpty: copies.map((track) => resolved.ids.get(track.key)!),
+          });
+          for (const track of toCreate) {
+            const created = result.created.get(track.key);
+            if (!created) continue;
+            resolved.ids.set(track.key, created.id);
+            (created.action === 'created' ? tracksCreated : tracksReused).push(track.name);
+            emit({type: 'track', key: track.key, name: track.name, id: created.id, action: created.action});
+          }
+          for (const item of pending) onAssigned(item);
+          for (const track of copies) {
+            if (result.deleted.includes(resolved.ids.get(track.key)!)) {
+              tracksDeleted.push(track.name);
+              emit({type: 'track-deleted', name: track.name, id: resolved.ids.get(track.key)!, reason: 'a copy of a track name, now empty'});
+            }
+          }
+        } catch (error) {
+          if (error instanceof ApplyRefused) throw error;
+          fail('the transaction', message(error));
+        }
+      }
+    } else {
+      for (const track of toCreate) {
+        if (stop()) break;
+        try {
+          const created = await target.createTrack(track);
+          const refusal = accept(track, created);
+          if (refusal) {
+            fail(`track ${track.name}`, `${refusal}; it is not trusted, and its WOs are not sent`);
+            continue;
+          }
+          resolved.ids.set(track.key, created.id);
+          journal.recordTrack(track.key, created.id);
+          (created.action === 'reused' ? tracksReused : tracksCreated).push(track.name);
+          emit({type: 'track', key: track.key, name: track.name, id: created.id, action: created.action});
+        } catch (error) {
+          if (options.signal?.aborted) break;
+          fail(`track ${track.name}`, message(error));
+        }
+      }
+      gaveUp = await sendAssignments(pending);
+      if (!stop() && !gaveUp) await mergeCopies();
     }
-    emit({type: 'verify', ok: mismatches.length === 0, mismatches});
+
+    async function sendAssignments(items: PlanItem[]): Promise<string | null> {
+      const queue = [...items];
+      const requeued = new Map<string, number>();
+      let consecutive = 0;
+      let outage: Promise<boolean> | null = null;
+      let outageMessage: string | null = null;
+      const waitForServer = () => (outage ??= pauseUntilReachable().finally(() => (outage = null)));
+
+      async function pauseUntilReachable(): Promise<boolean> {
+        const limit = options.maxOutageMs ?? 120_000;
+        const since = Date.now();
+        let delay = 1000;
+        while (!options.signal?.aborted) {
+          emit({type: 'paused', reason: 'server unreachable', retryInMs: delay});
+          await sleep(delay, options.signal);
+          if (options.signal?.aborted) return false;
+          if (await target.ping()) {
+            consecutive = 0;
+            emit({type: 'resumed'});
+            return true;
+          }
+          if (Date.now() - since >= limit) {
+            outageMessage = `not sent: the server stayed unreachable for ${Math.round((Date.now() - since) / 1000)} s`;
+            return false;
+          }
+          delay = Math.min(delay * 2, 15_000);
+        }
+        return false;
+      }
+
+      const worker = async () => {
+        while (queue.length && !stop() && !outageMessage) {
+          if (outage && !(await outage)) break;
+          const item = queue.shift()!;
+          const wanted = targetIdsOf(item, resolved.ids);
+          if (wanted === undefined) {
+            fail(item.id, `its track "${sanitizeText(item.plannedKey ?? '')}" could not be created`);
+            continue;
+          }
+          try {
+            await target.setTracks(item.id, wanted);
+            consecutive = 0;
+            onAssigned(item);
+          } catch (error) {
+            if (options.signal?.aborted) return;
+            if (isConnectionFailure(error) && (requeued.get(item.id) ?? 0) < MAX_REQUEUES) {
+              requeued.set(item.id, (requeued.get(item.id) ?? 0) + 1);
+              queue.push(item);
+              if (++consecutive >= OUTAGE_THRESHOLD && !(await waitForServer())) break;
+              continue;
+            }
+            fail(item.id, message(error));
+          }
+        }
+      };
+      await Promise.all(Array.from({length: Math.max(1, Math.min(options.concurrency ?? 8, items.length))}, worker));
+      if (outageMessage) for (const item of queue) fail(item.id, outageMessage);
+      return outageMessage;
+    }
+
+    /** Copies of a track name: once their WOs are on the first copy, delete them if empty. */
+    async function mergeCopies(): Promise<void> {
+      if (!copies.length) return;
+      const state = await target.readState();
+      for (const track of copies) {
+        const id = resolved.ids.get(track.key)!;
+        const count = state.workOrders.filter((wo) => wo.trackIds.includes(id)).length;
+        if (count) {
+          fail(`track ${track.name}`, `still has ${count} work orders, so it is not deleted`);
+          continue;
+        }
+        try {
+          await target.deleteTrack(id);
+          tracksDeleted.push(track.name);
+          emit({type: 'track-deleted', name: track.name, id, reason: 'a copy of a track name, now empty'});
+        } catch (error) {
+          fail(`track ${track.name}`, message(error));
+        }
+      }
+    }
+
+    const interrupted = Boolean(options.signal?.aborted) || stopped || gaveUp !== null;
+    if (interrupted) emit({type: 'stopping', reason: options.signal?.aborted ? 'stopped by the user' : gaveUp ? 'the server stayed unreachable' : 'stopped at the first failure (--fail-fast)'});
+
+    // Deleted copies are gone on purpose: verification no longer looks for them.
+    for (const track of copies) if (tracksDeleted.includes(track.name)) resolved.ids.delete(track.key);
+
+    let after: TargetState | null = null;
+    let mismatches: string[];
+    const readAndVerify = async () => {
+      try {
+        after = await target.readBack();
+        mismatches = verify(plan, after, resolved.ids);
+      } catch (error) {
+        after = null;
+        mismatches = [`the server could not be read back (${message(error)}); run the same plan again to resume and verify`];
+      }
+    };
+    await readAndVerify();
+    // A write that went unanswered may land late: look again after a grace period.
+    if (target.unanswered && !options.signal?.aborted) {
+      emit({type: 'grace', waitMs: options.graceMs ?? 3000});
+      await sleep(options.graceMs ?? 3000);
+      await readAndVerify();
+    }
+    if (after && !options.signal?.aborted) {
+      const removed = await removeLateCopies(after);
+      if (removed) await readAndVerify();
+    }
+
+    /** A copy of a plan track that appeared during the run and is empty: a late POST. Delete it. */
+    async function removeLateCopies(state: TargetState): Promise<boolean> {
+      const existedBefore = new Set(before.tracks.map((track) => track.id));
+      const used = new Set(state.workOrders.flatMap((wo) => wo.trackIds));
+      let removed = false;
+      for (const track of plan.tracks) {
+        const keep = resolved.ids.get(track.key);
+        if (!keep || track.duplicateOf) continue;
+        for (const copy of state.tracks) {
+          if (copy.id === keep || normalizeTrackName(copy.name) !== track.key || existedBefore.has(copy.id) || used.has(copy.id)) continue;
+          try {
+            await target.deleteTrack(copy.id);
+            removed = true;
+            emit({type: 'track-deleted', name: track.name, id: copy.id, reason: 'an empty copy made by a request that was answered late'});
+          } catch (error) {
+            fail(`track ${track.name}`, `an empty copy (${copy.id}) appeared and could not be deleted: ${message(error)}`);
+          }
+        }
+      }
+      return removed;
+    }
+
+    const finalMismatches = mismatches!;
+    emit({type: 'verify', ok: finalMismatches.length === 0, mismatches: finalMismatches});
 
     let undoPlan: string | null = null;
-    if (options.undoPlanFile && after) {
-      const undo = makeUndoPlan(plan, after, resolved.ids, tracksCreated);
+    const finalState = after as TargetState | null;
+    if (options.undoPlanFile && finalState && plan.kind !== 'undo') {
+      const undo = makeUndoPlan(plan, finalState, resolved.ids, tracksCreated, journal.before);
       if (undo.items.length) {
         writeFileSync(options.undoPlanFile, serializePlan(undo));
         undoPlan = options.undoPlanFile;
       }
     }
     const outcome: ApplyOutcome = {
+      target: target.label,
       tracksCreated,
       tracksReused,
-      applied: done,
+      tracksDeleted,
+      applied: assigned,
       resumed: alreadyDone.length,
       failed,
       retries,
       stopped: interrupted,
-      verified: mismatches.length === 0,
-      mismatches,
+      verified: finalMismatches.length === 0,
+      mismatches: finalMismatches,
       undoPlan,
       durationMs: Date.now() - started,
     };
@@ -259,111 +409,36 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
   }
 }
 
-/** POST is not idempotent: after an answer that was lost, look before trying again. */
-async function createTrackOnce(client: PccClient, track: Plan['tracks'][number]): Promise<{id: string; action: 'created' | 'recovered'}> {
-  const attempts = 3;
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    try {
-      const created = await client.createTrack({name: track.name, description: track.description, goal: track.goal, color: track.color, icon: track.icon, sortOrder: track.sortOrder});
-      return {id: created.id, action: 'created'};
-    } catch (error) {
-      lastError = error;
-      if (!(error instanceof PccError) || !error.outcomeUnknown || error.kind === 'aborted') throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-      const existing = (await client.listTracks()).find((candidate) => normalizeTrackName(candidate.name) === track.key);
-      if (existing) return {id: existing.id, action: 'recovered'};
-    }
-  }
-  throw lastError;
-}
-
 /**
  * The plan's placements (what the user decided) on top of the server as it is now: current
- * tracks re-read, tracks re-matched by name, WOs gone from the project dropped.
+ * tracks re-read, tracks re-matched by name, WOs gone from the project dropped. WOs the plan
+ * left undecided stay where they are now. (Where each WO was before the first run is in the
+ * journal, so the undo plan still returns there.)
  */
-export function rebasePlan(plan: Plan, state: ServerState): Plan {
+export function rebasePlan(plan: Plan, state: TargetState): Plan {
   const byId = new Map(state.tracks.map((track) => [track.id, track]));
   const byName = firstByName(state.tracks);
   const tracks = plan.tracks
-    .map((track) => ({...track, existingId: track.existingId && byId.has(track.existingId) ? track.existingId : byName.get(track.key)?.id ?? null}))
-    .filter((track) => track.inSpec || track.existingId);
+    .map((track) => ({...track, existingId: track.existingId && byId.has(track.existingId) ? track.existingId : track.duplicateOf ? null : byName.get(track.key)?.id ?? null}))
+    .filter((track) => (track.inSpec || track.existingId) && !(track.duplicateOf && !track.existingId));
   const known = new Set(tracks.map((track) => track.key));
   // Tracks that appeared on the server meanwhile: their WOs stay there unless the plan says otherwise.
   for (const [key, track] of byName) {
     if (!known.has(key)) tracks.push({key, name: track.name, goal: track.goal, description: track.description, color: track.color, icon: track.icon, sortOrder: track.sortOrder, existingId: track.id, inSpec: false});
   }
   const keyById = new Map(tracks.filter((track) => track.existingId).map((track) => [track.existingId!, track.key]));
-  const current = new Map(state.workOrders.map((wo) => [wo.id, wo.trackId]));
+  const current = new Map(state.workOrders.map((wo) => [wo.id, wo.trackIds]));
+  const trackKeys = new Set(tracks.map((track) => track.key));
   const items = plan.items
     .filter((item) => current.has(item.id))
-    .map((item) => {
-      const key = keyById.get(current.get(item.id) ?? '') ?? null;
-      return {...item, currentTrackId: key ? current.get(item.id)! : null, currentKey: key, plannedKey: item.plannedKey !== null && !tracks.some((track) => track.key === item.plannedKey) ? null : item.plannedKey};
+    .map((item): PlanItem => {
+      const ids = current.get(item.id)!;
+      const key = ids.length ? keyById.get(ids[0]) ?? null : null;
+      const plannedKey = needsReview(item) ? key : item.plannedKey !== null && !trackKeys.has(item.plannedKey) ? null : item.plannedKey;
+      const rebased: PlanItem = {...item, currentTrackId: key ? ids[0] : null, currentKey: key, plannedKey};
+      delete rebased.currentTrackIds;
+      if (ids.length > 1 || (ids.length === 1 && !key)) rebased.currentTrackIds = [...ids];
+      return rebased;
     });
-  return {...plan, tracks, items, fingerprint: fingerprintOf(plan.spec.hash, state.tracks, state.workOrders)};
-}
-
-/** Compares the server with the plan: each WO's track and each track's count. */
-export function verify(plan: Plan, state: ServerState, ids: Map<string, string>): string[] {
-  const mismatches: string[] = [];
-  const serverTrack = new Map(state.workOrders.map((wo) => [wo.id, wo.trackId]));
-  const nameById = new Map(state.tracks.map((track) => [track.id, track.name]));
-  const label = (id: string | null | undefined) => (id ? `"${sanitizeText(nameById.get(id) ?? id)}"` : 'no track');
-  const expectedCount = new Map<string, number>();
-  const planned = new Set(plan.items.map((item) => item.id));
-  for (const item of plan.items) {
-    const target = targetId(item, ids);
-    if (target) expectedCount.set(target, (expectedCount.get(target) ?? 0) + 1);
-    if (!serverTrack.has(item.id)) {
-      mismatches.push(`${item.id} is not in the project any more`);
-      continue;
-    }
-    const now = serverTrack.get(item.id) ?? null;
-    if (target === undefined) mismatches.push(`${item.id} should be on "${item.plannedKey}", which does not exist on the server`);
-    else if (now !== target) mismatches.push(`${item.id} is on ${label(now)}, the plan says ${label(target)}`);
-  }
-  // WOs the plan did not know (added since) keep whatever track they have.
-  for (const wo of state.workOrders) {
-    if (!planned.has(wo.id) && wo.trackId) expectedCount.set(wo.trackId, (expectedCount.get(wo.trackId) ?? 0) + 1);
-  }
-  for (const track of plan.tracks) {
-    const id = ids.get(track.key);
-    if (!id) continue;
-    const serverCount = state.tracks.find((candidate) => candidate.id === id)?.workOrderCount ?? 0;
-    const expected = expectedCount.get(id) ?? 0;
-    if (serverCount !== expected) mismatches.push(`track "${sanitizeText(track.name)}" has ${serverCount} work orders on the server, the plan expects ${expected}`);
-    const sameName = state.tracks.filter((candidate) => normalizeTrackName(candidate.name) === track.key);
-    if (sameName.length > 1) mismatches.push(`the server has ${sameName.length} tracks named "${sanitizeText(track.name)}"`);
-  }
-  return mismatches;
-}
-
-/** A plan that puts every WO this plan changed back where it was. Created tracks stay. */
-export function makeUndoPlan(plan: Plan, state: ServerState, ids: Map<string, string>, tracksCreated: string[]): Plan {
-  const serverTrack = new Map(state.workOrders.map((wo) => [wo.id, wo.trackId]));
-  const items: PlanItem[] = [];
-  for (const item of plan.items) {
-    const target = targetId(item, ids);
-    if (!changeOf(item) || target === undefined || serverTrack.get(item.id) !== target || !serverTrack.has(item.id)) continue;
-    items.push({
-      ...item,
-      currentTrackId: target,
-      currentKey: item.plannedKey,
-      plannedKey: item.currentKey,
-      source: 'manual',
-      reason: `undo: back to where it was before the plan of ${plan.createdAt}`,
-      suggestion: undefined,
-    });
-  }
-  return {
-    ...plan,
-    createdAt: new Date().toISOString(),
-    fingerprint: fingerprintOf(plan.spec.hash, state.tracks, state.workOrders),
-    tracks: plan.tracks.map((track) => ({...track, existingId: ids.get(track.key) ?? track.existingId})),
-    items,
-    notInProject: [],
-    notInMapping: [],
-    warnings: tracksCreated.length ? [`Tracks created by the run stay in place (delete them in PCC if needed): ${tracksCreated.join(', ')}.`] : [],
-  };
+  return {...plan, tracks, items, fingerprint: fingerprintOf(plan.spec.hash, state.tracks, state.workOrders.map((wo) => ({id: wo.id, trackId: wo.trackIds[0] ?? null, trackIds: wo.trackIds})))};
 }

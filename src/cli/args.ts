@@ -19,6 +19,10 @@ export type CliOptions = {
   timeoutMs: number;
   failFast: boolean;
   replan: boolean;
+  /** Apply a plan to another server, project or database than the one it was made for. */
+  retarget: boolean;
+  /** PCC's SQLite file: read tracks and assignments from it, and apply into it. */
+  pccDb: string | null;
   preferSpec: boolean;
   suggest: boolean;
   minConfidence: number | null;
@@ -29,6 +33,7 @@ export type CliOptions = {
   db: string | null;
   port: number;
   host: string;
+  token: string | null;
 };
 
 export class UsageError extends Error {}
@@ -49,6 +54,8 @@ const FLAGS = {
   timeout: {type: 'string'},
   'fail-fast': {type: 'boolean'},
   replan: {type: 'boolean'},
+  retarget: {type: 'boolean'},
+  'pcc-db': {type: 'string'},
   'prefer-spec': {type: 'boolean'},
   'no-suggest': {type: 'boolean'},
   'min-confidence': {type: 'string'},
@@ -58,6 +65,7 @@ const FLAGS = {
   db: {type: 'string'},
   port: {type: 'string'},
   host: {type: 'string'},
+  token: {type: 'string'},
 } as const;
 
 function positiveInteger(value: string | undefined, flag: string, fallback: number, min = 1): number {
@@ -105,6 +113,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     timeoutMs: positiveInteger(values.timeout, 'timeout', 10_000, 100),
     failFast: values['fail-fast'] ?? false,
     replan: values.replan ?? false,
+    retarget: values.retarget ?? false,
+    pccDb: values['pcc-db'] ?? (env.PCC_DB || null),
     preferSpec: values['prefer-spec'] ?? false,
     suggest: !(values['no-suggest'] ?? false),
     minConfidence,
@@ -114,6 +124,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     db: values.db ?? null,
     port: positiveInteger(values.port, 'port', command === 'serve' ? 4010 : 0, 0),
     host: values.host ?? '127.0.0.1',
+    token: values.token ?? null,
   };
   if (options.apply && (options.dryRun || options.planOut)) {
     throw new UsageError('--apply runs a saved plan; it does not go with --dry-run or --plan-out.');
@@ -158,12 +169,18 @@ Applying
   --fail-fast            stop at the first failed change
   --replan               if the server changed since the plan was made, apply the plan's
                          placements to it as it is now instead of refusing
+  --retarget             apply a saved plan to another server, project or database than the
+                         one it was made for
+  --pcc-db PATH          PCC's SQLite database (env PCC_DB): read tracks from it and apply into
+                         it, for PCC servers without the assignment route
 
 serve
   --work-orders DIR --db FILE --port N (default 4010) --host ADDR (default 127.0.0.1) --project ID
+  --token TOKEN (or PCC_TOKEN): required with a --host beyond loopback; every request must
+                         send it as a bearer token
 
 Environment
-  PCC_API_URL, PCC_PROJECT, PCC_TOKEN (bearer) or PCC_BASIC_AUTH (user:pass), NO_COLOR,
+  PCC_API_URL, PCC_PROJECT, PCC_DB, PCC_TOKEN (bearer) or PCC_BASIC_AUTH (user:pass), NO_COLOR,
   FORCE_COLOR, DEBUG (stack traces)
 
 Exit codes: 0 done, 1 failed, 2 usage.

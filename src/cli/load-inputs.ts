@@ -9,6 +9,7 @@ import {formatProblem, looksLikeWorkOrderId, type LoadProblem, type WorkOrder} f
 import type {CliOptions} from './args.js';
 import {assetPath, DEFAULT_SPEC_FILE} from './assets.js';
 import {CliError} from './errors.js';
+import {sanitizeText} from '../workorders/sanitize.js';
 
 export type Inputs = {
   spec: TrackSpec;
@@ -19,12 +20,34 @@ export type Inputs = {
   clientOptions: ClientOptions | null;
 };
 
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+
+/** Credentials and the server URL, checked before any request: a secret is never echoed. */
+export function checkedCredentials(env: NodeJS.ProcessEnv, api: string): {token?: string; basicAuth?: string} {
+  for (const name of ['PCC_TOKEN', 'PCC_BASIC_AUTH'] as const) {
+    if (env[name] && CONTROL.test(env[name]!)) throw new CliError(`${name} contains control characters (a pasted line break?); set it again without them.`, 2);
+  }
+  if (env.PCC_BASIC_AUTH && !env.PCC_BASIC_AUTH.includes(':')) throw new CliError('PCC_BASIC_AUTH must be user:pass (with a colon).', 2);
+  let url: URL;
+  try {
+    url = new URL(api);
+  } catch {
+    throw new CliError(`The server address ${JSON.stringify(sanitizeText(api))} is not a URL; pass --api http://HOST:PORT.`, 2);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`The server address ${sanitizeText(api)} is not http:// or https://; pass --api http://HOST:PORT.`, 2);
+  if (url.username || url.password) {
+    const masked = `${url.protocol}//${url.username ? `${decodeURIComponent(url.username)}${url.password ? ':***' : ''}@` : ':***@'}${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+    throw new CliError(`The server address ${sanitizeText(masked)} carries credentials; pass the address without them and set PCC_BASIC_AUTH=user:pass instead.`, 2);
+  }
+  return {token: env.PCC_TOKEN || undefined, basicAuth: env.PCC_BASIC_AUTH || undefined};
+}
+
 export function clientOptionsFrom(options: CliOptions, env: NodeJS.ProcessEnv, overrides: {api?: string; project?: string} = {}): ClientOptions {
+  const baseUrl = overrides.api ?? options.api ?? DEFAULT_API;
   return {
-    baseUrl: overrides.api ?? options.api ?? DEFAULT_API,
+    ...checkedCredentials(env, baseUrl),
+    baseUrl,
     project: overrides.project ?? options.project ?? DEFAULT_PROJECT,
-    token: env.PCC_TOKEN || undefined,
-    basicAuth: env.PCC_BASIC_AUTH || undefined,
     timeoutMs: options.timeoutMs,
   };
 }

@@ -22,11 +22,12 @@ function isInteractive(io: CliIo): boolean {
 }
 
 async function serve(options: CliOptions, io: CliIo): Promise<number> {
-  const {PccServer} = await import('../server/pcc-server.js');
+  const {PccServer, isLoopbackHost} = await import('../server/pcc-server.js');
   const dbFile = options.db ?? path.join(options.workOrders!, '..', 'pcc-track-wizard.sqlite');
-  // Binding to another address than loopback is the user's way of allowing LAN access.
-  const allowLan = !/^(127\.|::1$|localhost$)/.test(options.host);
-  const server = new PccServer({workOrdersDir: options.workOrders!, dbFile, projectId: options.project ?? undefined, host: options.host, port: options.port, allowLan});
+  // Binding to another address than loopback is the user's way of allowing LAN access; then
+  // every request must carry the token.
+  const allowLan = !isLoopbackHost(options.host);
+  const server = new PccServer({workOrdersDir: options.workOrders!, dbFile, projectId: options.project ?? undefined, host: options.host, port: options.port, allowLan, token: options.token ?? (io.env.PCC_TOKEN || undefined)});
   const url = await server.start();
   io.stdout.write(`PCC-compatible server on ${url} (project ${server.projectId}, database ${dbFile}). Ctrl-C stops it.\n`);
   await new Promise<void>((resolve) => {
@@ -101,6 +102,10 @@ export async function main(io: CliIo): Promise<number> {
     if (error instanceof CliError) {
       say(error.message);
       return error.exitCode;
+    }
+    if ((error as Error)?.name === 'ServerConfigError') {
+      say((error as Error).message);
+      return 2;
     }
     if (error instanceof PccError || error instanceof ApplyRefused || error instanceof PlanFileError || error instanceof JournalError || error instanceof SqliteMissingError) {
       say(error.message);

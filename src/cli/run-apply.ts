@@ -6,7 +6,8 @@ import {readPlanFile} from '../plan/plan-file.js';
 import {sanitizeLines} from '../workorders/sanitize.js';
 import type {CliOptions} from './args.js';
 import {CliError} from './errors.js';
-import {clientOptionsFrom} from './load-inputs.js';
+import {chooseTarget} from './apply-target-choice.js';
+import {safeJson} from './json-lines.js';
 import {buildReport} from '../report/report.js';
 import {siblingsOf, writeReportFiles} from './output-files.js';
 
@@ -16,12 +17,20 @@ function eventLine(event: ApplyEvent): string | null {
   switch (event.type) {
     case 'start':
       return `Applying ${event.changes} changes (${event.pending} to send, ${event.alreadyDone} already done), ${event.tracksToCreate} tracks to create.`;
+    case 'target':
+      return `Applying to ${event.label}.`;
     case 'replanned':
       return `The server changed since the plan was made (${event.differences.length} differences); the plan's placements are applied to it as it is now.`;
-    case 'probe':
-      return 'The server can assign tracks.';
     case 'track':
-      return `Track "${event.name}" ${event.action === 'recovered' ? 'found after a lost answer' : event.action} (${event.id}).`;
+      return `Track "${event.name}" ${event.action === 'recovered' ? 'found after a lost answer' : event.action === 'reused' ? 'found (made meanwhile), reused' : event.action} (${event.id}).`;
+    case 'track-deleted':
+      return `Deleted track "${event.name}" (${event.id}): ${event.reason}.`;
+    case 'paused':
+      return `Server unreachable, retrying in ${Math.round(event.retryInMs / 1000)} s (Ctrl-C stops; the same command resumes).`;
+    case 'resumed':
+      return 'The server answers again; sending resumes.';
+    case 'grace':
+      return `Some requests went unanswered; reading the server again in ${(event.waitMs / 1000).toFixed(1)} s in case they land late.`;
     case 'assigned':
       return event.done % 500 === 0 || event.done === event.total ? `${event.done}/${event.total} assigned.` : null;
     case 'retry':
@@ -35,6 +44,7 @@ function eventLine(event: ApplyEvent): string | null {
     case 'finished':
       return null;
   }
+  return null;
 }
 
 /** --apply FILE: apply a saved plan without the wizard. */
@@ -42,13 +52,14 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
   const planFile = options.apply!;
   const plan = readPlanFile(planFile);
   const changeSet = computeChanges(plan);
+  const target = chooseTarget(plan, options, io.env);
   if (!options.yes) {
     if (!io.interactive) {
       throw new CliError(`--apply ${planFile} would change the server and there is no terminal to confirm; pass --yes to apply it.`, 2);
     }
     const {confirm} = await import('@inquirer/prompts');
     const ok = await confirm({
-      message: `Apply ${planFile}: ${changeSet.createTracks.length} tracks to create, ${changeSet.assign} to assign, ${changeSet.move} to move, ${changeSet.clear} to clear?`,
+      message: `Apply ${planFile} to ${sanitizeLines(target.label)}: ${changeSet.createTracks.length} tracks to create, ${changeSet.assign} to assign, ${changeSet.move} to move, ${changeSet.clear} to clear?`,
       default: false,
     });
     if (!ok) {
@@ -57,10 +68,9 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
     }
   }
   const files = siblingsOf(planFile);
-  const client = clientOptionsFrom(options, io.env, {api: options.api ?? plan.api ?? undefined, project: options.project ?? plan.project});
   const outcome = await applyPlan({
     plan,
-    client,
+    openTarget: target.openTarget,
     journalFile: files.journal,
     undoPlanFile: files.undo,
     concurrency: options.concurrency,
@@ -69,7 +79,7 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
     signal,
     onEvent: (event) => {
       if (options.json) {
-        io.stdout.write(`${JSON.stringify(event)}\n`);
+        io.stdout.write(`${safeJson(event)}\n`);
         return;
       }
       const line = eventLine(event);
@@ -81,7 +91,7 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
   const written = writeReportFiles(options.report ?? files.reportMd, plan, report);
   if (!options.json) {
     const summary = [
-      `Applied ${outcome.applied} changes${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} retries, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
+      `Applied to ${outcome.target}: ${outcome.applied} changes${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} retries, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
       `Report: ${written.markdown} and ${path.basename(written.json)}.`,
     ];
     if (outcome.undoPlan) summary.push(`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);

@@ -1,6 +1,7 @@
 import {buildPlan, DEFAULT_MIN_CONFIDENCE} from '../plan/build-plan.js';
 import {evaluateSuggestions} from '../suggest/evaluate.js';
 import type {CliOptions} from './args.js';
+import {safeJson} from './json-lines.js';
 import {loadInputs} from './load-inputs.js';
 
 type Io = {stdout: NodeJS.WritableStream; env: NodeJS.ProcessEnv};
@@ -12,7 +13,7 @@ export async function runEvaluate(options: CliOptions, io: Io, overrides: {api?:
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const result = evaluateSuggestions(plan.items, plan.tracks, minConfidence);
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(result)}\n`);
+    io.stdout.write(`${safeJson(result)}\n`);
     return 0;
   }
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;

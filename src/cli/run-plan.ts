@@ -3,6 +3,7 @@ import path from 'node:path';
 import {serializePlan} from '../plan/plan-file.js';
 import {buildReport, renderMarkdown} from '../report/report.js';
 import type {CliOptions} from './args.js';
+import {safeJson} from './json-lines.js';
 import {loadInputs, planFrom, problemLines} from './load-inputs.js';
 import {writeReportFiles} from './output-files.js';
 
@@ -20,7 +21,7 @@ export async function runPlanOnly(options: CliOptions, io: Io, overrides: {api?:
   }
   const files = options.report ? writeReportFiles(options.report, plan, report) : null;
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(report)}\n`);
+    io.stdout.write(`${safeJson(report)}\n`);
   } else {
     if (options.dryRun) io.stdout.write(renderMarkdown(report, plan));
     const changes = report.changes;

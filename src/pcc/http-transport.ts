@@ -10,6 +10,16 @@ const agents = {
   'https:': new https.Agent({keepAlive: true, maxSockets: 64}),
 };
 
+/** Answers larger than this are refused: no PCC answer comes near it, and memory stays bounded. */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+export class ResponseTooLarge extends Error {
+  constructor(readonly url: string) {
+    super(`the answer is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB`);
+    this.name = 'ResponseTooLarge';
+  }
+}
+
 function responseHeaders(raw: http.IncomingHttpHeaders): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
@@ -44,9 +54,24 @@ export async function keepAliveFetch(input: Request | string | URL, init?: Reque
     }
     const outgoing = transport.request(url, {method: request.method, headers, agent: agents[url.protocol as 'http:' | 'https:']}, (incoming) => {
       const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let received = 0;
+      const tooLarge = () => {
+        signal.removeEventListener('abort', onAbort);
+        incoming.destroy();
+        reject(new ResponseTooLarge(url.href));
+      };
+      if (Number(incoming.headers['content-length'] ?? 0) > MAX_RESPONSE_BYTES) {
+        tooLarge();
+        return;
+      }
+      incoming.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > MAX_RESPONSE_BYTES) tooLarge();
+        else chunks.push(chunk);
+      });
       incoming.on('error', fail);
       incoming.on('end', () => {
+        if (received > MAX_RESPONSE_BYTES) return;
         signal.removeEventListener('abort', onAbort);
         const status = incoming.statusCode ?? 502;
         const empty = status === 204 || status === 304 || request.method === 'HEAD';

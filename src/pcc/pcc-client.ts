@@ -1,6 +1,7 @@
 import ky, {HTTPError, type KyInstance, TimeoutError} from 'ky';
 import {normalizeWorkOrder, type LoadProblem, type WorkOrder} from '../workorders/work-order.js';
-import {keepAliveFetch} from './http-transport.js';
+import {randomUUID} from 'node:crypto';
+import {keepAliveFetch, ResponseTooLarge} from './http-transport.js';
 import {PccError} from './pcc-error.js';
 import {field, isArray, isRecord, isString, ShapeError, toTrack, type TrackRecord} from './validate.js';
 
@@ -27,6 +28,21 @@ export type ProjectSummary = {id: string; name: string; path: string | null};
 export type NewTrack = {name: string; description?: string | null; goal?: string | null; color?: string | null; icon?: string | null; sortOrder?: number};
 
 export type PccClient = ReturnType<typeof createPccClient>;
+
+/** What the server can do with a WO's track, found without changing anything. */
+export type AssignCapability = 'api' | 'none';
+
+/**
+ * A WO id travels as one path segment. "." and ".." are dot segments that URL handling removes
+ * (even percent-encoded), and control characters have no place in an id: such an id would reach
+ * another route than its own, so it is never sent.
+ */
+export function unsendableIdReason(id: string): string | null {
+  if (!id.trim()) return 'is empty';
+  if (/^\.{1,2}$/.test(id.trim())) return `is "${id.trim()}", which URL handling turns into another route`;
+  if (/[\u0000-\u001F\u007F-\u009F]/.test(id)) return 'contains control characters';
+  return null;
+}
 
 function authHeader(options: ClientOptions): Record<string, string> {
   if (options.token) return {authorization: `Bearer ${options.token}`};
@@ -97,9 +113,13 @@ export function createPccClient(options: ClientOptions) {
       } catch {
         // Not JSON: Express's HTML pages and proxies' error pages land here.
       }
+      if (status >= 300 && status < 400) {
+        const location = error.response.headers.get('location');
+        return new PccError('redirect', `${label} was answered with a redirect (${status}${location ? ` to ${location}` : ''}), which is not followed; pass --api with the address the server really answers on.`, route, status);
+      }
       if (isMissingRoute(status, contentType, body)) {
         if (method === 'PUT' && route.endsWith('/track')) {
-          return new PccError('no-assign-route', `The PCC server at ${base} cannot assign tracks over the API (${label} is not a route there; it needs PCC's track assignment route from WO-2026-114); update PCC, nothing was changed.`, route, status);
+          return new PccError('no-assign-route', `The PCC server at ${base} has no track assignment route (${label} is not a route there, as in every PCC release); apply to its database instead with --pcc-db PATH. Nothing was changed.`, route, status);
         }
         return new PccError('bad-response', `The server at ${base} has no route ${label}; check that --api points at a PCC server.`, route, status);
       }
@@ -111,6 +131,9 @@ export function createPccClient(options: ClientOptions) {
       if (status === 404) return new PccError('not-found', `${label} answered 404${serverMessage ? ` (${serverMessage})` : ''}.`, route, status);
       if (status >= 400 && status < 500) return new PccError('bad-request', `${label} was refused with ${status}${serverMessage ? `: ${serverMessage}` : ''}.`, route, status);
       return new PccError('server', `${label} failed with ${status}${serverMessage ? ` (${serverMessage})` : ''} after retries; check the PCC server's log.`, route, status);
+    }
+    if (error instanceof ResponseTooLarge) {
+      return new PccError('too-large', `${label} answered more than 64 MB, which is refused; check that --api points at a PCC server.`, route);
     }
     const code = networkCode(error);
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
@@ -126,7 +149,7 @@ export function createPccClient(options: ClientOptions) {
     return new PccError('unreachable', `${label} to ${base} failed (${code ?? cause ?? (error as Error)?.message ?? String(error)}); check --api and that the server is running.`, route);
   }
 
-  async function json(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
+  async function json(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const route = `/${path}`;
     try {
       const response = await http(path, {method, ...(body === undefined ? {} : {json: body})});
@@ -141,7 +164,7 @@ export function createPccClient(options: ClientOptions) {
     }
   }
 
-  async function checked<T>(method: 'GET' | 'POST' | 'PUT', path: string, read: (body: unknown) => T, body?: unknown): Promise<T> {
+  async function checked<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, read: (body: unknown) => T, body?: unknown): Promise<T> {
     const result = await json(method, path, body);
     try {
       return read(result);
@@ -208,8 +231,34 @@ export function createPccClient(options: ClientOptions) {
       return checked('POST', `repos/${project}/tracks`, (response) => toTrack(field(response, 'track', isRecord, 'object')), body);
     },
 
+    async deleteTrack(trackId: string): Promise<void> {
+      await checked('DELETE', `repos/${project}/tracks/${encodeURIComponent(trackId)}`, (body) => {
+        if (!isRecord(body) || body.ok !== true) throw new ShapeError('is not {"ok": true}');
+      });
+    },
+
+    /**
+     * Whether the assignment route exists, without changing anything: a PUT for a WO id no
+     * project has. A server with the route answers it with JSON (404 "not found"); one without
+     * answers Express's HTML "Cannot PUT" page.
+     */
+    async assignCapability(): Promise<AssignCapability> {
+      const probeId = `pcc-track-wizard-probe-${randomUUID()}`;
+      try {
+        await json('PUT', `repos/${project}/work-orders/${probeId}/track`, {trackId: null});
+        return 'api';
+      } catch (error) {
+        if (!(error instanceof PccError)) throw error;
+        if (error.kind === 'no-assign-route') return 'none';
+        if (error.kind === 'not-found' || error.kind === 'bad-request') return 'api';
+        throw error;
+      }
+    },
+
     /** Idempotent: safe to send again. */
     async assignTrack(workOrderId: string, trackId: string | null): Promise<void> {
+      const unsafe = unsendableIdReason(workOrderId);
+      if (unsafe) throw new PccError('unsafe-id', `The WO id ${JSON.stringify(workOrderId)} ${unsafe}; it is not sent.`, 'PUT /repos/:id/work-orders/:woId/track');
       await checked('PUT', `repos/${project}/work-orders/${encodeURIComponent(workOrderId)}/track`, (body) => {
         if (!isRecord(body) || body.ok !== true) throw new ShapeError('is not {"ok": true}');
       }, {trackId});

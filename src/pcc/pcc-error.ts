@@ -9,6 +9,9 @@ export type PccErrorKind =
   | 'server'
   | 'bad-response'
   | 'no-assign-route'
+  | 'redirect'
+  | 'too-large'
+  | 'unsafe-id'
   | 'aborted';
 
 /** A failed PCC call, with one sentence a user can act on. */

@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto';
 import {normalizeTrackName, type TrackSpec} from '../spec/spec-parser.js';
 import {sanitizeText} from '../workorders/sanitize.js';
 import type {WorkOrder} from '../workorders/work-order.js';
+import {unsendableIdReason} from '../pcc/pcc-client.js';
 import type {Plan, PlanItem, PlanTrack, Suggestion} from './plan-types.js';
 
 /** A track as the server reports it (only the fields planning needs). */
@@ -13,6 +14,7 @@ export type ServerTrack = {
   color?: string | null;
   icon?: string | null;
   sortOrder?: number;
+  workOrderCount?: number;
 };
 
 /** Proposes tracks for the items nothing else places; see src/suggest. */
@@ -35,27 +37,53 @@ export type PlanInput = {
 export const DEFAULT_MIN_CONFIDENCE = 0.6;
 
 /** Identifies the data a plan was made from, so a later apply can tell when the server moved on. */
-export function fingerprintOf(specHash: string, serverTracks: readonly ServerTrack[], workOrders: readonly {id: string; trackId: string | null}[]): string {
+export function fingerprintOf(specHash: string, serverTracks: readonly ServerTrack[], workOrders: readonly {id: string; trackId: string | null; trackIds?: string[]}[]): string {
   const hash = createHash('sha256');
   hash.update(`spec:${specHash}\n`);
   for (const track of [...serverTracks].sort((a, b) => a.id.localeCompare(b.id))) {
     hash.update(`track:${track.id}:${normalizeTrackName(track.name)}\n`);
   }
   for (const wo of [...workOrders].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    hash.update(`wo:${wo.id}:${wo.trackId ?? ''}\n`);
+    hash.update(`wo:${wo.id}:${wo.trackIds?.length ? [...wo.trackIds].sort().join(',') : wo.trackId ?? ''}\n`);
   }
   return hash.digest('hex').slice(0, 24);
 }
 
+/** The plan key of a second server track with a taken name: no normalized name holds a newline. */
+export function duplicateKey(key: string, id: string): string {
+  return `${key}\n${id}`;
+}
+
 function planTracks(spec: TrackSpec, serverTracks: readonly ServerTrack[], warnings: string[]): PlanTrack[] {
-  const serverByName = new Map<string, ServerTrack>();
+  // Tracks that share a name: the copy with the most WOs stays (the first listed on a tie).
+  const sameName = new Map<string, ServerTrack[]>();
   for (const track of serverTracks) {
     const key = normalizeTrackName(track.name);
-    if (serverByName.has(key)) {
-      warnings.push(`The server has two tracks named "${sanitizeText(track.name)}"; the first (${serverByName.get(key)!.id}) is used.`);
-      continue;
+    sameName.set(key, [...(sameName.get(key) ?? []), track]);
+  }
+  const serverByName = new Map<string, ServerTrack>();
+  const duplicates: PlanTrack[] = [];
+  for (const [key, copies] of sameName) {
+    const kept = copies.reduce((best, track) => ((track.workOrderCount ?? 0) > (best.workOrderCount ?? 0) ? track : best));
+    serverByName.set(key, kept);
+    if (copies.length === 1) continue;
+    const others = copies.filter((track) => track !== kept);
+    const count = (track: ServerTrack) => `${track.id} (${track.workOrderCount ?? 0} WO${track.workOrderCount === 1 ? '' : 's'})`;
+    warnings.push(`The server has ${copies.length} tracks named "${sanitizeText(kept.name)}": ${count(kept)} stays; ${others.map(count).join(', ')} ${others.length === 1 ? 'is a copy' : 'are copies'}: the plan moves ${others.length === 1 ? 'its' : 'their'} WOs to the first and deletes ${others.length === 1 ? 'it' : 'them'}.`);
+    for (const copy of others) {
+      duplicates.push({
+        key: duplicateKey(key, copy.id),
+        name: `${copy.name} (copy ${copy.id.slice(0, 8)})`,
+        goal: copy.goal ?? null,
+        description: copy.description ?? null,
+        color: copy.color ?? null,
+        icon: copy.icon ?? null,
+        sortOrder: copy.sortOrder ?? 0,
+        existingId: copy.id,
+        inSpec: false,
+        duplicateOf: key,
+      });
     }
-    serverByName.set(key, track);
   }
   const tracks: PlanTrack[] = spec.tracks.map((track) => {
     const key = normalizeTrackName(track.name);
@@ -87,7 +115,7 @@ function planTracks(spec: TrackSpec, serverTracks: readonly ServerTrack[], warni
       inSpec: false,
     }))
     .sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
-  return [...tracks, ...extra];
+  return [...tracks, ...extra, ...duplicates];
 }
 
 /**
@@ -119,12 +147,20 @@ export function buildPlan(input: PlanInput): Plan {
     return key;
   };
 
-  const items: PlanItem[] = workOrders.map((wo) => {
+  const copyOf = new Map(tracks.filter((track) => track.duplicateOf).map((track) => [track.key, track.duplicateOf!]));
+  const sendable = workOrders.filter((wo) => {
+    const unsafe = unsendableIdReason(wo.id);
+    if (unsafe) warnings.push(`${sanitizeText(wo.source)}: the WO id ${JSON.stringify(sanitizeText(wo.id))} ${unsafe}, so it cannot be assigned safely; it is left out of the plan (give it an id such as WO-YYYY-NNN).`);
+    return !unsafe;
+  });
+  const items: PlanItem[] = sendable.map((wo) => {
     let currentKey: string | null = null;
     if (wo.trackId) {
       currentKey = keyByServerId.get(wo.trackId) ?? null;
-      if (!currentKey) warnings.push(`${wo.id} points at track ${sanitizeText(wo.trackId)}, which the server does not list; it is treated as having no track.`);
+      if (!currentKey) warnings.push(`${sanitizeText(wo.id)} points at track ${sanitizeText(wo.trackId)}, which the server does not list; it is treated as having no track.`);
     }
+    // A WO on a second copy of a track name is decided as if it were on the copy that stays.
+    const homeKey = currentKey === null ? null : copyOf.get(currentKey) ?? currentKey;
     const mapped = mappingById.get(wo.id);
     const mappedKey = mapped ? (mapped.track === null ? null : keyOf(mapped.track)) : undefined;
     const item: PlanItem = {
@@ -141,25 +177,32 @@ export function buildPlan(input: PlanInput): Plan {
       source: 'uncategorized',
       reason: '',
     };
+    // Several tracks, or one the server does not list: keep the raw ids, for drift checks and undo.
+    const rawIds = wo.trackIds ?? (wo.trackId ? [wo.trackId] : []);
+    if (rawIds.length > 1 || (rawIds.length === 1 && !currentKey)) item.currentTrackIds = [...rawIds];
     if (mapped) item.mappedKey = mappedKey;
     if (wo.recovered) item.recovered = true;
-    const onServer = currentKey ? `already on "${trackName.get(currentKey)}" on the server` : '';
-    if (mapped && currentKey && currentKey !== mappedKey && !input.preferSpec) {
+    const onServer = homeKey ? `already on "${sanitizeText(trackName.get(homeKey) ?? homeKey)}" on the server${homeKey !== currentKey ? ' (on a second copy of it, which the plan merges into the first)' : ''}` : '';
+    if (mapped && homeKey && homeKey !== mappedKey && !input.preferSpec) {
       const target = mappedKey === null ? 'no track' : `"${trackName.get(mappedKey!)}"`;
-      warnings.push(`${wo.id} is on "${trackName.get(currentKey)}" on the server but ${specLabel} maps it to ${target}; it stays where it is (pass --prefer-spec to follow the spec).`);
-      item.plannedKey = currentKey;
+      warnings.push(`${sanitizeText(wo.id)} is on "${sanitizeText(trackName.get(homeKey) ?? homeKey)}" on the server but ${specLabel} maps it to ${target}; it stays where it is (pass --prefer-spec to follow the spec).`);
+      item.plannedKey = homeKey;
       item.source = 'kept';
       item.reason = `${onServer}; the spec maps it to ${target}`;
     } else if (mapped) {
       item.plannedKey = mappedKey ?? null;
       item.source = 'mapping';
       item.reason = `${labelOf(mapped.group)} (line ${mapped.line})`;
-    } else if (currentKey) {
-      item.plannedKey = currentKey;
+    } else if (homeKey) {
+      item.plannedKey = homeKey;
       item.source = 'kept';
       item.reason = onServer;
     } else {
       item.reason = `not in ${specLabel}'s mapping and on no track`;
+    }
+    if (item.currentTrackIds && item.currentTrackIds.length > 1) {
+      const names = item.currentTrackIds.map((id) => sanitizeText(trackName.get(keyByServerId.get(id) ?? '') ?? id));
+      item.reason += `; on ${names.length} tracks now (${names.join(', ')}): it ends on ${item.plannedKey === null ? 'none' : 'one'}`;
     }
     return item;
   });
@@ -195,7 +238,7 @@ export function buildPlan(input: PlanInput): Plan {
     notInProject: spec.mapping
       .filter((entry) => !projectIds.has(entry.id))
       .map((entry) => ({id: entry.id, title: entry.title, trackKey: entry.track === null ? null : normalizeTrackName(entry.track), line: entry.line})),
-    notInMapping: workOrders.filter((wo) => !mappingById.has(wo.id)).map((wo) => wo.id),
+    notInMapping: sendable.filter((wo) => !mappingById.has(wo.id)).map((wo) => wo.id),
     warnings,
   };
 }

@@ -1,8 +1,24 @@
 import type {Change, ChangeSet, Plan, PlanItem} from './plan-types.js';
 
+/** Every track the WO was on when the plan was made. */
+export function currentIdsOf(item: PlanItem): string[] {
+  return item.currentTrackIds ?? (item.currentTrackId ? [item.currentTrackId] : []);
+}
+
+export function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((id) => set.has(id));
+}
+
 export function changeOf(item: PlanItem): Change | null {
-  if (item.currentKey === item.plannedKey) return null;
-  const kind = item.currentKey === null ? 'assign' : item.plannedKey === null ? 'clear' : 'move';
+  if (item.restoreTrackIds) {
+    if (sameIds(currentIdsOf(item), item.restoreTrackIds)) return null;
+  } else if (item.currentKey === item.plannedKey && currentIdsOf(item).length <= 1) {
+    // A WO on several tracks is a change even when its first track stays: it ends on one.
+    return null;
+  }
+  const kind = item.currentKey === null && currentIdsOf(item).length === 0 ? 'assign' : item.plannedKey === null && !item.restoreTrackIds?.length ? 'clear' : 'move';
   return {id: item.id, kind, fromKey: item.currentKey, toKey: item.plannedKey};
 }
 
@@ -34,6 +50,7 @@ function deriveChanges(plan: Pick<Plan, 'tracks' | 'items'>): ChangeSet {
   }
   return {
     createTracks: plan.tracks.filter((track) => track.existingId === null),
+    deleteTracks: plan.tracks.filter((track) => track.duplicateOf !== undefined),
     changes,
     assign,
     move,

@@ -27,6 +27,11 @@ export type PlanTrack = Omit<SpecTrack, 'line'> & {
   existingId: string | null;
   /** False for tracks that exist on the server but are not in the spec. */
   inSpec: boolean;
+  /**
+   * Set on a second server track with the same name as another: the key of the copy that stays.
+   * The plan moves this copy's WOs to it and deletes this copy once it is empty.
+   */
+  duplicateOf?: string;
 };
 
 export type PlanItem = {
@@ -39,6 +44,10 @@ export type PlanItem = {
   dependsOn: string[];
   /** The server's trackId when the plan was made (null when none). */
   currentTrackId: string | null;
+  /** Every track the WO was on when the plan was made (PCC servers with several tracks per WO). */
+  currentTrackIds?: string[];
+  /** Undo plans only: the exact track ids to put the WO back on. */
+  restoreTrackIds?: string[];
   currentKey: string | null;
   plannedKey: string | null;
   source: PlacementSource;
@@ -59,6 +68,10 @@ export type Plan = {
   project: string;
   /** Base URL the plan was made against; null when planned from local files. */
   api: string | null;
+  /** PCC's database file the plan was made against or for, when it applies there. */
+  pccDb?: string | null;
+  /** 'undo' plans only put WOs back on tracks that exist; they never create one. */
+  kind?: 'forward' | 'undo';
   spec: {id: string; title: string; source: string; hash: string};
   /** Hash of everything the plan was computed from: spec, tracks, and current assignments. */
   fingerprint: string;
@@ -75,6 +88,8 @@ export type Change = {id: string; kind: ChangeKind; fromKey: string | null; toKe
 
 export type ChangeSet = {
   createTracks: PlanTrack[];
+  /** Second copies of a track name, deleted once their WOs are moved to the first. */
+  deleteTracks: PlanTrack[];
   changes: Change[];
   assign: number;
   move: number;

@@ -4,8 +4,12 @@ import {sanitizeText} from '../workorders/sanitize.js';
 
 /** What an apply run adds to a report; filled by src/apply. */
 export type ApplyOutcome = {
+  /** Where it applied: the API's URL and project, or PCC's database file and project. */
+  target: string;
   tracksCreated: string[];
   tracksReused: string[];
+  /** Copies of a track name that the run merged and deleted. */
+  tracksDeleted: string[];
   applied: number;
   resumed: number;
   failed: {id: string; error: string}[];

@@ -7,8 +7,10 @@ export type FaultRule = {
   /** How many matching requests this rule still affects. */
   remaining: number;
   /** `status`: answer with it and do nothing; `drop-after`: do the work, then cut the connection
-   * without an answer; `drop-before`: cut it before doing anything; `delay`: answer late. */
-  kind: 'status' | 'drop-after' | 'drop-before' | 'delay';
+   * without an answer; `drop-before`: cut it before doing anything; `delay`: do the work late
+   * (still done when the client gave up meanwhile); `wrong-id`: POST /tracks answers with another
+   * track's id. */
+  kind: 'status' | 'drop-after' | 'drop-before' | 'delay' | 'wrong-id';
   status?: number;
   retryAfterSeconds?: number;
   delayMs?: number;

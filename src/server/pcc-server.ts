@@ -4,7 +4,8 @@ import http, {type IncomingMessage, type ServerResponse} from 'node:http';
 import type {AddressInfo, Socket} from 'node:net';
 import type {WorkOrder} from '../workorders/work-order.js';
 import {openDatabase, type PccDatabase, type TrackRow} from './database.js';
-import {FaultPlan} from './faults.js';
+import {timingSafeEqual} from 'node:crypto';
+import {FaultPlan, type FaultRule} from './faults.js';
 import {WorkOrderCatalog} from './work-order-catalog.js';
 
 export type PccServerOptions = {
@@ -18,7 +19,16 @@ export type PccServerOptions = {
   assignRoute?: boolean;
   /** Accept requests from other hosts than loopback (PCC answers them 403 otherwise). */
   allowLan?: boolean;
+  /** Bearer token every request must carry; required when the server listens beyond loopback. */
+  token?: string;
 };
+
+/** Request bodies larger than this get 413: no PCC request comes near it. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export class ServerConfigError extends Error {
+  override name = 'ServerConfigError';
+}
 
 type Json = Record<string, unknown> | unknown[];
 
@@ -45,13 +55,24 @@ function isLoopback(address: string | undefined): boolean {
   return !address || address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
+export function isLoopbackHost(host: string): boolean {
+  return /^(127\.|::1$|\[::1\]$|localhost$)/.test(host);
+}
+
 async function readBody(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'request entity too large');
+    chunks.push(chunk as Buffer);
+  }
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) return {};
-  const type = request.headers['content-type'] ?? '';
-  if (!type.includes('json')) return {};
+  // As express.json(): only an application/json body is read, so a page in a browser cannot
+  // post to it (a cross-site form can only send text/plain, urlencoded or multipart).
+  const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') return {};
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -64,6 +85,8 @@ const TRACK_TEXT_FIELDS = ['description', 'goal', 'color', 'icon'] as const;
 /** A server with PCC's routes, statuses and error bodies, over a PCC-shaped SQLite file. */
 export class PccServer {
   readonly faults = new FaultPlan();
+  /** Every request received (method and path), for tests that prove what a client sent. */
+  readonly requests: {method: string; path: string}[] = [];
   readonly projectId: string;
   private server: http.Server | null = null;
   private db: PccDatabase | null = null;
@@ -86,7 +109,16 @@ export class PccServer {
     return this.server !== null;
   }
 
+  /** The node:http server, for tests that feed it connections from other addresses. */
+  get httpServer(): http.Server | null {
+    return this.server;
+  }
+
   async start(): Promise<string> {
+    const beyondLoopback = this.options.allowLan || !isLoopbackHost(this.options.host ?? '127.0.0.1');
+    if (beyondLoopback && !this.options.token) {
+      throw new ServerConfigError(`Listening on ${this.options.host ?? '127.0.0.1'} lets other machines change tracks; pass --token TOKEN (or set PCC_TOKEN) so every request must carry it, or listen on 127.0.0.1.`);
+    }
     this.db = openDatabase(this.options.dbFile);
     const server = http.createServer((request, response) => {
       void this.handle(request, response);
@@ -132,24 +164,30 @@ export class PccServer {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    this.requests.push({method, path});
     const fault = this.faults.take(method, path);
     try {
       if (!this.options.allowLan && !isLoopback(request.socket.remoteAddress)) {
         sendJson(response, 403, {error: 'forbidden'});
         return;
       }
+      if (this.options.token && !bearerMatches(request.headers.authorization, this.options.token)) {
+        sendJson(response, 401, {error: 'unauthorized'});
+        return;
+      }
       if (fault?.kind === 'drop-before') {
         request.socket.destroy();
         return;
       }
+      const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? await readBody(request) : {};
+      // The body is in hand: a delayed request is still processed after its client gave up.
       if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault?.kind === 'status') {
         if (fault.retryAfterSeconds !== undefined) response.setHeader('retry-after', String(fault.retryAfterSeconds));
         sendJson(response, fault.status ?? 503, {error: 'injected failure'});
         return;
       }
-      const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? await readBody(request) : {};
-      const result = this.route(method, path, body);
+      const result = this.route(method, path, body, fault);
       if (fault?.kind === 'drop-after') {
         request.socket.destroy();
         return;
@@ -162,14 +200,18 @@ export class PccServer {
     } catch (error) {
       if (error instanceof HttpProblem) {
         if (error.status === 400 && error.message.startsWith('SyntaxError')) sendHtml(response, 400, error.message);
-        else sendJson(response, error.status, {error: error.message});
+        else if (error.status === 413) {
+          response.setHeader('connection', 'close');
+          sendJson(response, 413, {error: error.message});
+          request.socket.end();
+        } else sendJson(response, error.status, {error: error.message});
         return;
       }
       sendJson(response, 500, {error: (error as Error).message});
     }
   }
 
-  private route(method: string, path: string, body: unknown): {status: number; body: Json} | null {
+  private route(method: string, path: string, body: unknown, fault: FaultRule | null): {status: number; body: Json} | null {
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'repos') return null;
     if (parts.length === 1) {
@@ -187,7 +229,7 @@ export class PccServer {
     }
     if (collection === 'tracks') {
       if (parts.length === 3 && method === 'GET') return known ? {status: 200, body: {tracks: this.tracksWithCounts()}} : notFoundProject();
-      if (parts.length === 3 && method === 'POST') return known ? this.createTrack(body) : notFoundProject();
+      if (parts.length === 3 && method === 'POST') return known ? this.createTrack(body, fault) : notFoundProject();
       if (parts.length === 4 && method === 'GET') return known ? this.getTrack(itemId) : notFoundProject();
       if (parts.length === 4 && method === 'PUT') return known ? this.updateTrack(itemId, body) : notFoundProject();
       if (parts.length === 4 && method === 'DELETE') return known ? this.deleteTrack(itemId) : notFoundProject();
@@ -310,7 +352,7 @@ export class PccServer {
   }
 
   // Not idempotent, as in PCC: the same name posted twice makes two tracks.
-  private createTrack(body: unknown) {
+  private createTrack(body: unknown, fault: FaultRule | null) {
     const db = this.requireDb();
     const fields = this.readTrackFields(body, true);
     const now = new Date().toISOString();
@@ -327,6 +369,11 @@ export class PccServer {
       updated_at: now,
     };
     db.insertTrack(row);
+    // A broken server (or proxy) that answers with another track's id: clients must not trust it.
+    if (fault?.kind === 'wrong-id') {
+      const other = db.listTracks(this.projectId).find((track) => track.id !== row.id);
+      if (other) return {status: 201, body: {track: this.serializeTrack({...row, id: other.id})}};
+    }
     return {status: 201, body: {track: this.serializeTrack(row)}};
   }
 
@@ -371,4 +418,10 @@ export class PccServer {
 
 function notFoundProject(): never {
   throw new HttpProblem(404, 'project not found');
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

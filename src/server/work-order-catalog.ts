@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {lstatSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseWorkOrderFile} from '../workorders/local-loader.js';
 import type {WorkOrder} from '../workorders/work-order.js';
@@ -13,10 +13,15 @@ type Entry = {mtimeMs: number; size: number; workOrder: WorkOrder | null; data: 
 export class WorkOrderCatalog {
   private cache = new Map<string, Entry>();
   private byId = new Map<string, {file: string; entry: Entry}>();
+  private lastMissScan = 0;
 
   constructor(readonly dir: string) {}
 
+  /** How many times the folder was read, for tests. */
+  scans = 0;
+
   scan(): WorkOrder[] {
+    this.scans++;
     const names = readdirSync(this.dir).filter((name) => name.toLowerCase().endsWith('.md')).sort();
     const next = new Map<string, Entry>();
     const byId = new Map<string, {file: string; entry: Entry}>();
@@ -24,10 +29,12 @@ export class WorkOrderCatalog {
       const file = path.join(this.dir, name);
       let stat;
       try {
-        stat = statSync(file);
+        stat = lstatSync(file);
       } catch {
         continue;
       }
+      // A link or a device named *.md (say, to /dev/zero) would hang or escape the folder.
+      if (!stat.isFile()) continue;
       let entry = this.cache.get(file);
       if (!entry || entry.mtimeMs !== stat.mtimeMs || entry.size !== stat.size) {
         const text = readFileSync(file, 'utf8');
@@ -43,10 +50,11 @@ export class WorkOrderCatalog {
     return [...byId.values()].map((value) => value.entry.workOrder!);
   }
 
-  /** Looks a WO up, scanning again only when it is not known yet. */
+  /** Looks a WO up, scanning again when it is not known yet, at most once a second for misses. */
   find(id: string): {workOrder: WorkOrder; data: Record<string, unknown>; file: string} | null {
     let found = this.byId.get(id);
-    if (!found) {
+    if (!found && Date.now() - this.lastMissScan >= 1000) {
+      this.lastMissScan = Date.now();
       this.scan();
       found = this.byId.get(id);
     }

@@ -43,14 +43,17 @@ const LIST_ITEM = /^\s*[-*+]\s+/;
 // Groups whose WOs deliberately get no track.
 const NO_TRACK_GROUP = /\b(uncategori[sz]ed|unassigned|no[ -]track|none|miscellaneous|misc|meta)\b/i;
 
-/** Lower-cased, trimmed, without a trailing "(…)" remark; "&" and "and" read the same. */
+/**
+ * A track's identity: its name with case, surrounding spaces and runs of spaces ignored, and
+ * nothing else ("Foundation (legacy)" is another track than "Foundation", "A & B" than "A and B").
+ */
 export function normalizeTrackName(name: string): string {
-  return name
-    .replace(/\([^)]*\)/g, ' ')
-    .replace(/&/g, ' and ')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return name.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** A mapping heading names its track loosely: "### Foundation (WO-1 through WO-8)", "Testing and Quality". */
+function headingKey(heading: string): string {
+  return normalizeTrackName(heading.replace(/\([^)]*\)/g, ' ').replace(/&/g, ' and '));
 }
 
 /** Splits a markdown table row into trimmed cells. */
@@ -127,11 +130,13 @@ function parseTrackTable(lines: string[], section: Section, problems: SpecProble
 
 /** Finds the track a mapping heading means: same name, or the heading is the start of the name. */
 function matchGroup(group: string, tracks: SpecTrack[]): {track: SpecTrack | null; ambiguous: SpecTrack[]} {
-  const wanted = normalizeTrackName(group);
-  const exact = tracks.filter((track) => normalizeTrackName(track.name) === wanted);
+  const exactName = tracks.filter((track) => normalizeTrackName(track.name) === normalizeTrackName(group));
+  if (exactName.length === 1) return {track: exactName[0], ambiguous: []};
+  const wanted = headingKey(group);
+  const exact = tracks.filter((track) => headingKey(track.name) === wanted);
   if (exact.length === 1) return {track: exact[0], ambiguous: []};
   const partial = tracks.filter((track) => {
-    const name = normalizeTrackName(track.name);
+    const name = headingKey(track.name);
     return name.startsWith(`${wanted} `) || wanted.startsWith(`${name} `);
   });
   if (partial.length === 1) return {track: partial[0], ambiguous: []};

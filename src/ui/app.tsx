@@ -80,7 +80,7 @@ export function App({plan, theme, title, startApply, savePlan, onExit, frameMs =
           pending.current.push({type: 'failed', id: 'apply', error: error.message});
           pending.current.push({
             type: 'finished',
-            outcome: {tracksCreated: [], tracksReused: [], applied: 0, resumed: 0, failed: [{id: 'apply', error: error.message}], retries: 0, stopped: false, verified: false, mismatches: [error.message], undoPlan: null, durationMs: 0},
+            outcome: {target: '', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [{id: 'apply', error: error.message}], retries: 0, stopped: false, verified: false, mismatches: [error.message], undoPlan: null, durationMs: 0},
           });
         })
         .finally(() => {

@@ -5,6 +5,7 @@ import React from 'react';
 import {applyPlan} from '../apply/apply-engine.js';
 import type {CliOptions} from '../cli/args.js';
 import {CliError} from '../cli/errors.js';
+import {apiTarget} from '../cli/apply-target-choice.js';
 import {clientOptionsFrom, loadInputs, planFrom, problemLines} from '../cli/load-inputs.js';
 import {siblingsOf, writeReportFiles} from '../cli/output-files.js';
 import {buildReport} from '../report/report.js';
@@ -75,7 +76,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
     savePlan(edited);
     const outcome = await applyPlan({
       plan: edited,
-      client: inputs.clientOptions,
+      openTarget: apiTarget(inputs.clientOptions).openTarget,
       journalFile: files.journal,
       undoPlanFile: files.undo,
       concurrency: options.concurrency,

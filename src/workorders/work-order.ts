@@ -28,6 +28,8 @@ export type WorkOrder = {
   era: string | null;
   /** Track the WO sits on now (server data); null when none or unknown. */
   trackId: string | null;
+  /** Every track it sits on, on servers that allow several (the first is trackId). */
+  trackIds?: string[];
   /** Where it was read from: a file path for local folders, the route for the API. */
   source: string;
   /** Set when the front matter could not be parsed and the fields were recovered line by line. */
@@ -113,8 +115,9 @@ export function normalizeWorkOrder(
     problems.push({file: source, level: 'note', message: `${id} has status "${sanitizeText(status)}", which PCC does not list; it is kept as is`});
   }
   const track = data.track as {id?: unknown} | null | undefined;
-  const trackIds = Array.isArray(data.trackIds) ? data.trackIds : [];
+  const trackIds = Array.isArray(data.trackIds) ? data.trackIds.filter((value): value is string => typeof value === 'string' && value.trim() !== '') : [];
   const trackId = asString(data.trackId) ?? asString(track?.id) ?? asString(trackIds[0]) ?? null;
+  const allTrackIds = trackId && trackId.trim() ? [...new Set([trackId, ...trackIds])] : trackIds;
   return {
     workOrder: {
       id,
@@ -129,6 +132,7 @@ export function normalizeWorkOrder(
       updatedAt: asString(data.updated_at ?? data.updated ?? data.updatedAt),
       era: asString(data.era),
       trackId: trackId && trackId.trim() ? trackId : null,
+      ...(allTrackIds.length > 1 ? {trackIds: allTrackIds} : {}),
       source,
     },
     problems,

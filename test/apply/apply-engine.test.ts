@@ -2,6 +2,8 @@ import {readFileSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
 import {applyPlan, ApplyRefused} from '../../src/apply/apply-engine.js';
 import type {ApplyEvent} from '../../src/apply/apply-events.js';
+import {apiTarget} from '../../src/cli/apply-target-choice.js';
+import type {ClientOptions} from '../../src/pcc/pcc-client.js';
 import {computeChanges} from '../../src/plan/changes.js';
 import {parsePlan} from '../../src/plan/plan-file.js';
 import {removeTempDirs} from '../helpers/fixtures.js';
@@ -25,14 +27,15 @@ function counts(byTrack: Record<string, string[]>): Record<string, number> {
   return Object.fromEntries(Object.entries(byTrack).filter(([name]) => name !== '(none)').map(([name, ids]) => [name, ids.length]));
 }
 
-async function apply(url: string, overrides: Partial<Parameters<typeof applyPlan>[0]> & {files?: ReturnType<typeof runFiles>} = {}) {
+async function apply(url: string, overrides: Partial<Parameters<typeof applyPlan>[0]> & {files?: ReturnType<typeof runFiles>; client?: ClientOptions} = {}) {
   const plan = overrides.plan ?? (await planAgainst(url));
   const files = overrides.files ?? runFiles();
   const events: ApplyEvent[] = [];
   const outcome = await applyPlan({
     plan,
-    client: {baseUrl: url, project: PROJECT, timeoutMs: 2000, retries: 4},
+    openTarget: apiTarget(overrides.client ?? {baseUrl: url, project: PROJECT, timeoutMs: 2000, retries: 4}).openTarget,
     concurrency: 4,
+    graceMs: 300,
     ...files,
     ...overrides,
     onEvent: (event) => {
@@ -54,7 +57,8 @@ describe('applying the seed plan', () => {
     // WO-2026-118's front matter is invalid YAML, so the server (like PCC) does not list it.
     expect(byTrack['(none)']).toHaveLength(13 + 6);
     expect(trackNames).toHaveLength(11);
-    expect(events[0]).toMatchObject({type: 'start', changes: 97, pending: 97, tracksToCreate: 11});
+    expect(events[0]).toEqual({type: 'target', label: `the API at ${pcc.url} (project ${PROJECT})`});
+    expect(events.find((event) => event.type === 'start')).toMatchObject({type: 'start', changes: 97, pending: 97, tracksToCreate: 11});
     expect(events.filter((event) => event.type === 'assigned')).toHaveLength(97);
     expect(events.at(-1)).toMatchObject({type: 'finished'});
 
@@ -105,7 +109,7 @@ describe('applying the seed plan', () => {
     expect(outcome.retries).toBeGreaterThanOrEqual(3);
   });
 
-  it('a server that dies halfway: the run fails what it cannot send, the next run resumes and finishes', async () => {
+  it('a server that dies halfway: sends pause, the run gives up after the outage limit, the next run resumes and finishes', async () => {
     const pcc = await server();
     pcc.server.faults.delay('PUT', /\/track$/, 20, 10_000);
     const files = runFiles();
@@ -114,20 +118,24 @@ describe('applying the seed plan', () => {
     const first = await apply(pcc.url, {
       plan,
       files,
-      client: {baseUrl: pcc.url, project: PROJECT, timeoutMs: 1000, retries: 1},
+      maxOutageMs: 1500,
+      client: {baseUrl: pcc.url, project: PROJECT, timeoutMs: 1000, retries: 0},
       onEvent: (event) => {
         if (event.type === 'assigned' && event.done === 30 && !stopping) stopping = pcc.server.stop();
       },
     });
-    // What could not be sent is listed, and the read-back says it could not run.
-    expect(first.outcome.failed.length).toBeGreaterThan(0);
-    expect(first.outcome.failed[0].error).toMatch(/Cannot reach the PCC server/);
+    // The sends paused instead of grinding on; what was never sent is listed; the read-back could not run.
+    const paused = first.events.filter((event) => event.type === 'paused');
+    expect(paused.length).toBeGreaterThanOrEqual(1);
+    expect(paused.length).toBeLessThan(5);
+    expect(first.outcome.stopped).toBe(true);
+    expect(first.outcome.failed.length + first.outcome.applied).toBe(97);
+    expect(first.outcome.failed[0].error).toMatch(/^not sent: the server stayed unreachable for \d+ s$/);
     expect(first.outcome.verified).toBe(false);
     expect(first.outcome.mismatches).toEqual([expect.stringMatching(/^the server could not be read back/)]);
     await stopping;
     const journal = readFileSync(files.journalFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    const journaled = journal.filter((entry) => entry.type === 'assigned').length;
-    expect(journaled).toBeGreaterThanOrEqual(30);
+    expect(journal.filter((entry) => entry.type === 'track')).toHaveLength(11);
 
     await pcc.server.start();
     pcc.server.faults.clear();
@@ -174,13 +182,13 @@ describe('applying the seed plan', () => {
     const plan = await planAgainst(pcc.url);
     const other = await fetch(`${pcc.url}/repos/${PROJECT}/tracks`, {method: 'POST', headers: {'content-type': 'application/json'}, body: '{"name":"Ops"}'}).then((response) => response.json() as Promise<{track: {id: string}}>);
     await fetch(`${pcc.url}/repos/${PROJECT}/work-orders/WO-2026-020/track`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({trackId: other.track.id})});
-    await expect(apply(pcc.url, {plan})).rejects.toThrow(new ApplyRefused(`The server changed since the plan was made (1 difference: WO-2026-020 is now on ${other.track.id} (the plan saw no track)); nothing was applied. Make a new plan, or pass --replan to apply the plan's placements to the server as it is now.`));
+    await expect(apply(pcc.url, {plan})).rejects.toThrow(new ApplyRefused(`The server changed since the plan was made (1 difference: WO-2026-020 is now on "Ops" (the plan saw no track)); nothing was applied. Make a new plan, or pass --replan to apply the plan's placements to the server as it is now.`));
     const {trackNames} = await serverDistribution(pcc.url);
     expect(trackNames).toEqual(['Ops']);
 
     // Told to re-plan: the plan's placements go onto the server as it is now, and undo knows it.
     const {outcome, events, files} = await apply(pcc.url, {plan, replan: true});
-    expect(events.find((event) => event.type === 'replanned')).toEqual({type: 'replanned', differences: [`WO-2026-020 is now on ${other.track.id} (the plan saw no track)`]});
+    expect(events.find((event) => event.type === 'replanned')).toEqual({type: 'replanned', differences: ['WO-2026-020 is now on "Ops" (the plan saw no track)']});
     expect(outcome).toMatchObject({verified: true, failed: []});
     const after = await serverDistribution(pcc.url);
     expect(after.byTrack['Runner Reliability']).toContain('WO-2026-020');
@@ -191,7 +199,7 @@ describe('applying the seed plan', () => {
 
   it('refuses on a server without the assignment route before creating anything', async () => {
     const pcc = await server({assignRoute: false});
-    await expect(apply(pcc.url)).rejects.toThrow(/cannot assign tracks over the API .* nothing was changed\.$/);
+    await expect(apply(pcc.url)).rejects.toThrow(`The PCC server at ${pcc.url} has no track assignment route (no PCC release has one); apply to its database instead with --pcc-db PATH. Nothing was changed.`);
     const {trackNames} = await serverDistribution(pcc.url);
     expect(trackNames).toEqual([]);
   });

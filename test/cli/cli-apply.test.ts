@@ -33,7 +33,8 @@ describe('the CLI against a server', () => {
     const applied = await runCli(['--apply', planFile, '--yes']);
     expect(applied.code).toBe(0);
     expect(applied.stderr).toContain('Verified: the server matches the plan.');
-    expect(applied.stderr).toContain('Applied 98 changes, 0 failed');
+    expect(applied.stderr).toMatch(/^Applying to the API at http:\/\/127\.0\.0\.1:\d+ \(project project-control-center\)\.$/m);
+    expect(applied.stderr).toContain(`Applied to the API at ${pcc.url} (project project-control-center): 98 changes, 0 failed`);
     const stem = planFile.replace(/\.json$/, '');
     expect(readFileSync(`${stem}.report.md`, 'utf8')).toContain('- Verification: the server matches the plan');
     expect(existsSync(`${stem}.undo.json`)).toBe(true);
@@ -49,7 +50,8 @@ describe('the CLI against a server', () => {
     const run = await runCli(['--apply', planFile, '--yes', '--json']);
     expect(run.code).toBe(0);
     const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(events[0]).toMatchObject({type: 'start', changes: 98});
+    expect(events[0]).toMatchObject({type: 'target'});
+    expect(events[1]).toMatchObject({type: 'start', changes: 98});
     expect(events.filter((event) => event.type === 'track')).toHaveLength(11);
     expect(events.filter((event) => event.type === 'assigned')).toHaveLength(98);
     expect(events.at(-1)).toMatchObject({type: 'finished', outcome: {verified: true}});

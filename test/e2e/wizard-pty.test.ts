@@ -78,7 +78,7 @@ it('--apply without --yes asks in a terminal before changing anything', async ()
   expect((await runCli(['--api', pcc.url, '--plan-out', planFile])).code).toBe(0);
   const session = new PtySession(['--apply', planFile]);
   try {
-    await session.waitFor(/Apply .*plan\.json: 11 tracks to create, 98 to assign, 0 to move, 0 to clear\?/);
+    await session.waitFor(/Apply .*plan\.json to the API at http:\/\/127\.0\.0\.1:\d+ \(project\s+project-control-center\): 11 tracks to create, 98 to assign, 0 to move, 0 to clear\?/);
     await session.press('y\r', 'Verified: the server matches the plan.');
     expect(await session.exited).toBe(0);
   } finally {

@@ -118,7 +118,7 @@ describe('the PCC client against the real server', () => {
     const old = await startTestServer({assignRoute: false});
     const error = await failure(createPccClient({baseUrl: old.url, project: 'project-control-center', retries: 0}).assignTrack('WO-2026-001', null));
     expect(error.kind).toBe('no-assign-route');
-    expect(error.message).toBe(`The PCC server at ${old.url} cannot assign tracks over the API (PUT /repos/project-control-center/work-orders/WO-2026-001/track is not a route there; it needs PCC's track assignment route from WO-2026-114); update PCC, nothing was changed.`);
+    expect(error.message).toBe(`The PCC server at ${old.url} has no track assignment route (PUT /repos/project-control-center/work-orders/WO-2026-001/track is not a route there, as in every PCC release); apply to its database instead with --pcc-db PATH. Nothing was changed.`);
     await old.stop();
   });
 });

@@ -143,7 +143,7 @@ describe('the wizard screens', () => {
     expect(text(view)).toContain('Track "Economy" created.');
     emit({type: 'failed', id: 'WO-2026-102', error: 'was refused with 400'});
     emit({type: 'verify', ok: false, mismatches: ['WO-2026-102 is on no track, the plan says "Economy"']});
-    emit({type: 'finished', outcome: {tracksCreated: ['Economy'], tracksReused: [], applied: 2, resumed: 0, failed: [{id: 'WO-2026-102', error: 'x'}], retries: 1, stopped: false, verified: false, mismatches: ['WO-2026-102 is on no track, the plan says "Economy"'], undoPlan: 'out/plan.undo.json', durationMs: 1200}});
+    emit({type: 'finished', outcome: {target: 'the API at http://127.0.0.1:1 (project demo)', tracksCreated: ['Economy'], tracksReused: [], tracksDeleted: [], applied: 2, resumed: 0, failed: [{id: 'WO-2026-102', error: 'x'}], retries: 1, stopped: false, verified: false, mismatches: ['WO-2026-102 is on no track, the plan says "Economy"'], undoPlan: 'out/plan.undo.json', durationMs: 1200}});
     finish();
     await waitFor(() => expect(text(view)).toContain('✘ Finished with problems.'));
     await waitFor(() => expect(text(view)).toContain('Report: out/plan.report.md'));

@@ -288,7 +288,20 @@ function applyEvents(view: ApplyView, events: ApplyEvent[]): ApplyView {
       case 'replanned':
         log.push(`The server changed since planning (${event.differences.length} differences): placements rebased.`);
         break;
-      case 'probe':
+      case 'track-deleted':
+        log.push(`Deleted track "${event.name}": ${event.reason}.`);
+        break;
+      case 'paused':
+        log.push(`Server unreachable, retrying in ${Math.round(event.retryInMs / 1000)} s (Ctrl-C stops).`);
+        break;
+      case 'resumed':
+        log.push('The server answers again.');
+        break;
+      case 'grace':
+        log.push('Some requests went unanswered: reading the server again shortly.');
+        break;
+      case 'target':
+        log.push(`Applying to ${event.label}.`);
         break;
     }
   }

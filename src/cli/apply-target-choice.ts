@@ -1,0 +1,54 @@
+import path from 'node:path';
+import {ApiTarget} from '../apply/api-target.js';
+import type {ApplyTarget, TargetHooks} from '../apply/apply-target.js';
+import type {Plan} from '../plan/plan-types.js';
+import {DEFAULT_API, type ClientOptions} from '../pcc/pcc-client.js';
+import {sanitizeText} from '../workorders/sanitize.js';
+import type {CliOptions} from './args.js';
+import {CliError} from './errors.js';
+import {clientOptionsFrom} from './load-inputs.js';
+
+export type TargetChoice = {openTarget: (hooks: TargetHooks) => ApplyTarget; label: string};
+
+function sameUrl(a: string, b: string): boolean {
+  const canonical = (url: string) => {
+    try {
+      return new URL(url).href.replace(/\/+$/, '');
+    } catch {
+      return url.replace(/\/+$/, '');
+    }
+  };
+  return canonical(a) === canonical(b);
+}
+
+/**
+ * Where a saved plan is applied. A plan names the server (or database) and project it was made
+ * for; applying it anywhere else takes --retarget, so a stray PCC_API_URL cannot send it elsewhere.
+ */
+export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.ProcessEnv): TargetChoice {
+  const planOffline = plan.api === null && !plan.pccDb;
+  const elsewhere: string[] = [];
+  if (options.api && plan.api && !sameUrl(options.api, plan.api)) elsewhere.push(`server ${sanitizeText(options.api)} (the plan was made for ${sanitizeText(plan.api)})`);
+  if (options.project && options.project !== plan.project && !planOffline) elsewhere.push(`project ${sanitizeText(options.project)} (the plan was made for ${sanitizeText(plan.project)})`);
+  if (options.pccDb && plan.pccDb && path.resolve(options.pccDb) !== path.resolve(plan.pccDb)) elsewhere.push(`database ${sanitizeText(options.pccDb)} (the plan was made for ${sanitizeText(plan.pccDb)})`);
+  if (elsewhere.length && !options.retarget) {
+    throw new CliError(`This plan would go to another ${elsewhere.join(' and ')}; pass --retarget to apply it there anyway. Nothing was changed.`, 2);
+  }
+  const project = options.project ?? plan.project;
+  if (planOffline && !options.api && !options.pccDb) {
+    throw new CliError(`This plan was made from local files, so it names no server; pass --api URL --project ID (or --pcc-db PATH) to apply it.`, 2);
+  }
+  if (project === 'local' && planOffline && !options.project) {
+    throw new CliError('This plan was made from local files; pass --project ID with the PCC project to apply it to.', 2);
+  }
+  const pccDb = options.pccDb ?? plan.pccDb ?? null;
+  if (pccDb) {
+    throw new CliError('Applying to PCC\'s database is not available in this build.', 2);
+  }
+  return apiTarget(clientOptionsFrom(options, env, {api: options.api ?? plan.api ?? DEFAULT_API, project}));
+}
+
+export function apiTarget(client: ClientOptions): TargetChoice {
+  const label = `the API at ${client.baseUrl.replace(/\/+$/, '')} (project ${client.project})`;
+  return {label, openTarget: (hooks) => new ApiTarget(client, hooks)};
+}
