@@ -203,7 +203,6 @@ export class PccServer {
         else if (error.status === 413) {
           response.setHeader('connection', 'close');
           sendJson(response, 413, {error: error.message});
-          request.socket.end();
         } else sendJson(response, error.status, {error: error.message});
         return;
       }

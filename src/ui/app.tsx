@@ -72,7 +72,7 @@ export function App({plan, theme, title, startApply, savePlan, onExit, frameMs =
       // Events pile up between frames and are drawn together, so rendering never slows the apply.
       const timer = setInterval(() => {
         setClock(Date.now());
-        if (pending.current.length) dispatch({type: 'apply-events', events: pending.current.splice(0)});
+        if (pending.current.length) dispatch({type: 'apply-events', events: pending.current.splice(0), now: Date.now()});
       }, frameMs);
       startApply(state.review.plan, (event) => pending.current.push(event), abort.signal)
         .then(setFiles)
@@ -85,7 +85,7 @@ export function App({plan, theme, title, startApply, savePlan, onExit, frameMs =
         })
         .finally(() => {
           clearInterval(timer);
-          dispatch({type: 'apply-events', events: pending.current.splice(0)});
+          dispatch({type: 'apply-events', events: pending.current.splice(0), now: Date.now()});
         });
     }
     // Runs once per request; the state it reads is the one that made the request.

@@ -15,6 +15,7 @@ import {createPccClient, DEFAULT_API} from '../pcc/pcc-client.js';
 import {App, type WizardResult} from './app.js';
 import {startSpinner} from './spinner.js';
 import {themeFrom} from './theme.js';
+import {sanitizeText} from '../workorders/sanitize.js';
 
 type Io = {stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream; env: NodeJS.ProcessEnv};
 
@@ -39,7 +40,7 @@ async function setup(options: CliOptions, io: Io, demoApi: string | undefined): 
     if (projects.length === 1) project = projects[0].id;
     else {
       const {select} = await import('@inquirer/prompts');
-      project = await select({message: 'Project', choices: projects.map((p) => ({name: `${p.name} (${p.id})`, value: p.id}))});
+      project = await select({message: 'Project', choices: projects.map((p) => ({name: `${sanitizeText(p.name)} (${sanitizeText(p.id)})`, value: p.id}))});
     }
   }
   return {api, project};

@@ -122,3 +122,45 @@ describe('the PCC client against the real server', () => {
     await old.stop();
   });
 });
+
+describe('answers a client must not take at face value', () => {
+  it('a redirect is reported as a redirect, not followed and not retried', async () => {
+    const moved = await fixedServer(302, 'text/plain', '');
+    const error = await failure(createPccClient({baseUrl: moved.url, project: 'p'}).listTracks());
+    expect(error.kind).toBe('redirect');
+    expect(error.message).toBe('GET /repos/p/tracks was answered with a redirect (302), which is not followed; pass --api with the address the server really answers on.');
+    expect(moved.requests).toHaveLength(1);
+    await moved.close();
+  });
+
+  it('an answer over 64 MB is refused', async () => {
+    const huge = http.createServer((_request, response) => {
+      response.writeHead(200, {'content-type': 'application/json'});
+      const chunk = Buffer.alloc(1024 * 1024, 32);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 70 && response.write(chunk)) sent++;
+        if (sent < 70) response.once('drain', pump);
+        else response.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => huge.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(huge.address() as AddressInfo).port}`;
+    const error = await failure(createPccClient({baseUrl: url, project: 'p', retries: 0}).listTracks());
+    expect(error).toMatchObject({kind: 'too-large', message: 'GET /repos/p/tracks answered more than 64 MB, which is refused; check that --api points at a PCC server.'});
+    huge.closeAllConnections();
+    await new Promise((resolve) => huge.close(resolve));
+  });
+
+  it('finds out whether the assignment route exists without changing anything', async () => {
+    const old = await startTestServer({assignRoute: false});
+    const earlier = pcc.server.requests.length;
+    expect(await createPccClient({baseUrl: old.url, project: 'project-control-center'}).assignCapability()).toBe('none');
+    expect(await createPccClient({baseUrl: pcc.url, project: 'project-control-center'}).assignCapability()).toBe('api');
+    const puts = [...old.server.requests, ...pcc.server.requests.slice(earlier)].filter((request) => request.method === 'PUT');
+    expect(puts).toHaveLength(2);
+    expect(puts.every((request) => /\/work-orders\/pcc-track-wizard-probe-[0-9a-f-]{36}\/track$/.test(request.path))).toBe(true);
+    await old.stop();
+  });
+});

@@ -149,3 +149,66 @@ describe('the PCC-compatible server', () => {
     await old.stop();
   });
 });
+
+describe('the built-in server holds up', () => {
+  it('answers 413 to a body over 1 MB, and reads JSON only with an application/json type', async () => {
+    const big = await fetch(`${pcc.url}${P}/tracks`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({name: 'x'.repeat(1024 * 1024 + 10)})});
+    expect(big.status).toBe(413);
+    const before = (await call('GET', `${P}/tracks`)).json.tracks.length;
+    // What a page in a browser can send across sites: text/plain. It is not read as JSON.
+    const plain = await fetch(`${pcc.url}${P}/tracks`, {method: 'POST', headers: {'content-type': 'text/plain'}, body: '{"name":"Sneaky"}'});
+    expect(plain.status).toBe(400);
+    const jsonish = await fetch(`${pcc.url}${P}/tracks`, {method: 'POST', headers: {'content-type': 'text/plain; charset=json'}, body: '{"name":"Sneaky"}'});
+    expect(jsonish.status).toBe(400);
+    expect((await call('GET', `${P}/tracks`)).json.tracks.length).toBe(before);
+  });
+
+  it('answers requests from other hosts 403 unless LAN access is allowed', async () => {
+    const {Duplex} = await import('node:stream');
+    const fromLan = (server: NonNullable<TestServer['server']['httpServer']>) =>
+      new Promise<string>((resolve) => {
+        let answer = '';
+        const socket = new Duplex({
+          read() {},
+          write(chunk, _encoding, done) {
+            answer += chunk.toString();
+            if (answer.includes('\r\n\r\n')) resolve(answer);
+            done();
+          },
+        });
+        Object.defineProperty(socket, 'remoteAddress', {value: '192.168.7.20'});
+        server.emit('connection', socket);
+        socket.push(`GET ${P}/tracks HTTP/1.1\r\nHost: pcc\r\n\r\n`);
+      });
+    expect(await fromLan(pcc.server.httpServer!)).toMatch(/^HTTP\/1\.1 403/);
+    const lan = await startTestServer({allowLan: true, token: 't0ken'});
+    expect(await fromLan(lan.server.httpServer!)).toMatch(/^HTTP\/1\.1 401/);
+    await lan.stop();
+  });
+
+  it('beyond loopback it refuses to start without a token, and then checks it on every request', async () => {
+    await expect(startTestServer({host: '0.0.0.0'})).rejects.toThrow(/^Listening on 0\.0\.0\.0 lets other machines change tracks; pass --token TOKEN/);
+    const guarded = await startTestServer({allowLan: true, token: 's3cret'});
+    expect((await fetch(`${guarded.url}${P}/tracks`)).status).toBe(401);
+    expect((await fetch(`${guarded.url}${P}/tracks`, {headers: {authorization: 'Bearer wrong!'}})).status).toBe(401);
+    expect((await fetch(`${guarded.url}${P}/tracks`, {headers: {authorization: 'Bearer s3cret'}})).status).toBe(200);
+    await guarded.stop();
+  });
+
+  it('skips links and anything that is not a regular file; misses rescan at most once a second', async () => {
+    const {symlinkSync, mkdirSync} = await import('node:fs');
+    const {writeWorkOrders, workOrderFile} = await import('../helpers/fixtures.js');
+    const dir = writeWorkOrders({'WO-2026-001.md': workOrderFile('WO-2026-001')});
+    symlinkSync('/dev/zero', `${dir}/zero.md`);
+    symlinkSync(`${dir}/WO-2026-001.md`, `${dir}/link.md`);
+    mkdirSync(`${dir}/folder.md`);
+    const small = await startTestServer({workOrdersDir: dir});
+    const listed = await fetch(`${small.url}${P}/work-orders`).then((response) => response.json() as Promise<{work_orders: {id: string}[]}>);
+    expect(listed.work_orders.map((wo) => wo.id)).toEqual(['WO-2026-001']);
+    const catalog = (small.server as unknown as {catalog: {scans: number}}).catalog;
+    const scans = catalog.scans;
+    for (let i = 0; i < 20; i++) await fetch(`${small.url}${P}/work-orders/WO-1999-${i}/track`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: '{"trackId":null}'});
+    expect(catalog.scans - scans).toBeLessThanOrEqual(2);
+    await small.stop();
+  });
+});

@@ -124,3 +124,20 @@ describe('review state', () => {
     expect(small.cursor).toBe(13);
   });
 });
+
+describe('apply progress', () => {
+  it('the rate and ETA follow recent throughput, and a pause shows no ETA', async () => {
+    const {rateAndEta} = await import('../../src/ui/screens/apply-screen.js');
+    let state = reduce(initialState(samplePlan(), {rows: 24, columns: 80}), {type: 'apply-started', counts: {}, now: 0});
+    const assigned = (done: number) => ({type: 'assigned' as const, id: `WO-${done}`, fromKey: null, toKey: 'economy', done, total: 1000});
+    state = reduce(state, {type: 'apply-events', events: [{type: 'start', changes: 1000, pending: 1000, alreadyDone: 0, tracksToCreate: 0}, assigned(10)], now: 30_000});
+    // Slow for 30 s (10 WOs), then fast: 100 more in the last 5 s.
+    state = reduce(state, {type: 'apply-events', events: [assigned(60)], now: 32_500});
+    state = reduce(state, {type: 'apply-events', events: [assigned(110)], now: 35_000});
+    const {rate, etaSeconds} = rateAndEta(state.apply!, 35_000);
+    expect(rate).toBeCloseTo(20, 5);
+    expect(etaSeconds).toBeCloseTo(890 / 20, 5);
+    state = reduce(state, {type: 'apply-events', events: [{type: 'paused', reason: 'server unreachable', retryInMs: 2000}], now: 36_000});
+    expect(rateAndEta(state.apply!, 36_000).etaSeconds).toBeNull();
+  });
+});

@@ -3,7 +3,7 @@ import React from 'react';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart, type BarRow} from '../components/bar-chart.js';
 import {NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
-import {plannedCounts, type ApplyView, type WizardState} from '../state/wizard-state.js';
+import {plannedCounts, RATE_WINDOW_MS, type ApplyView, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
 
 export function distributionRows(state: WizardState, counts: Record<string, number>): BarRow[] {
@@ -24,11 +24,13 @@ function progressBar(done: number, total: number, width: number): string {
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }
 
+/** Rate over the recent window (so a slow start or an outage does not skew the ETA for long). */
 export function rateAndEta(view: ApplyView, now: number): {rate: number; etaSeconds: number | null} {
-  const seconds = Math.max(0.001, (now - view.startedAt) / 1000);
-  const rate = view.done / seconds;
+  const first = view.samples.find((sample) => now - sample.at <= RATE_WINDOW_MS) ?? {at: view.startedAt, done: 0};
+  const seconds = Math.max(0.001, (now - first.at) / 1000);
+  const rate = seconds < 0.5 ? view.done / Math.max(0.001, (now - view.startedAt) / 1000) : (view.done - first.done) / seconds;
   const left = view.total - view.done;
-  return {rate, etaSeconds: rate > 0 ? left / rate : null};
+  return {rate, etaSeconds: rate > 0 && !view.paused ? left / rate : null};
 }
 
 export function ApplyScreen({state, theme, now}: {state: WizardState; theme: Theme; now: number}) {
@@ -37,7 +39,7 @@ export function ApplyScreen({state, theme, now}: {state: WizardState; theme: The
   const width = Math.max(10, Math.min(40, state.viewport.columns - 40));
   return (
     <Box flexDirection="column">
-      <Text bold>{view.stopping ? 'Stopping…' : 'Applying'}</Text>
+      <Text bold>{view.stopping ? 'Stopping…' : view.paused ? 'Paused: the server is unreachable (Ctrl-C stops; running again resumes)' : 'Applying'}</Text>
       <BarChart rows={distributionRows(state, view.counts)} width={state.viewport.columns} theme={theme} scaleMax={finalScale(state)} />
       <Text>
         {progressBar(view.done, view.total, width)} {view.done}/{view.total} · {rate.toFixed(1)}/s · ETA {etaSeconds === null ? '—' : `${Math.ceil(etaSeconds)} s`}

@@ -19,9 +19,16 @@ export type ApplyView = {
   failures: {id: string; error: string}[];
   log: string[];
   startedAt: number;
+  /** (time, done) over the last seconds: the rate and ETA follow recent throughput. */
+  samples: {at: number; done: number}[];
+  /** Sends wait for an unreachable server. */
+  paused: boolean;
   stopping: boolean;
   outcome: ApplyOutcome | null;
 };
+
+/** How far back the rate looks. */
+export const RATE_WINDOW_MS = 10_000;
 
 /** What the app must do outside the reducer (start the apply, save, exit). */
 export type Request = {type: 'exit'} | {type: 'apply'} | {type: 'save'} | {type: 'stop-apply'} | null;
@@ -50,7 +57,7 @@ export type Action =
   | {type: 'key'; key: KeyPress}
   | {type: 'resize'; rows: number; columns: number}
   | {type: 'apply-started'; counts: Record<GroupKey, number>; now: number}
-  | {type: 'apply-events'; events: ApplyEvent[]}
+  | {type: 'apply-events'; events: ApplyEvent[]; now?: number}
   | {type: 'request-done'}
   | {type: 'saved'; file: string};
 
@@ -245,9 +252,9 @@ function command(state: WizardState, name: Command): WizardState {
   }
 }
 
-function applyEvents(view: ApplyView, events: ApplyEvent[]): ApplyView {
+function applyEvents(view: ApplyView, events: ApplyEvent[], now: number): ApplyView {
   const counts = {...view.counts};
-  let {done, total, retries, alreadyDone, outcome, stopping} = view;
+  let {done, total, retries, alreadyDone, outcome, stopping, paused} = view;
   const failures = [...view.failures];
   const log = [...view.log];
   for (const event of events) {
@@ -262,6 +269,7 @@ function applyEvents(view: ApplyView, events: ApplyEvent[]): ApplyView {
         counts[from] = (counts[from] ?? 0) - 1;
         counts[to] = (counts[to] ?? 0) + 1;
         done = event.done;
+        paused = false;
         break;
       }
       case 'track':
@@ -292,9 +300,11 @@ function applyEvents(view: ApplyView, events: ApplyEvent[]): ApplyView {
         log.push(`Deleted track "${event.name}": ${event.reason}.`);
         break;
       case 'paused':
+        paused = true;
         log.push(`Server unreachable, retrying in ${Math.round(event.retryInMs / 1000)} s (Ctrl-C stops).`);
         break;
       case 'resumed':
+        paused = false;
         log.push('The server answers again.');
         break;
       case 'grace':
@@ -305,7 +315,8 @@ function applyEvents(view: ApplyView, events: ApplyEvent[]): ApplyView {
         break;
     }
   }
-  return {...view, counts, done, total, retries, alreadyDone, failures, log: log.slice(-6), outcome, stopping};
+  const samples = [...view.samples.filter((sample) => now - sample.at <= RATE_WINDOW_MS), {at: now, done}];
+  return {...view, counts, done, total, retries, alreadyDone, failures, log: log.slice(-6), outcome, stopping, paused, samples};
 }
 
 export function reduce(state: WizardState, action: Action): WizardState {
@@ -320,11 +331,11 @@ export function reduce(state: WizardState, action: Action): WizardState {
       return {
         ...state,
         screen: 'apply',
-        apply: {counts: action.counts, done: 0, total: 0, alreadyDone: 0, retries: 0, failures: [], log: [], startedAt: action.now, stopping: false, outcome: null},
+        apply: {counts: action.counts, done: 0, total: 0, alreadyDone: 0, retries: 0, failures: [], log: [], startedAt: action.now, samples: [{at: action.now, done: 0}], paused: false, stopping: false, outcome: null},
       };
     case 'apply-events': {
       if (!state.apply) return state;
-      const apply = applyEvents(state.apply, action.events);
+      const apply = applyEvents(state.apply, action.events, action.now ?? state.apply.startedAt);
       return {...state, apply, screen: apply.outcome ? 'done' : state.screen};
     }
     case 'key': {

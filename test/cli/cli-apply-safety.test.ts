@@ -1,0 +1,109 @@
+import {readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {removeTempDirs, SEED_SPEC_FILE, tempDir} from '../helpers/fixtures.js';
+import {holdingProxy} from '../helpers/holding-proxy.js';
+import {serverDistribution} from '../helpers/plans.js';
+import {runCli, type CliRun} from '../helpers/run-cli.js';
+import {startTestServer, type TestServer} from '../helpers/test-server.js';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  for (const started of servers.splice(0)) await started.stop();
+  removeTempDirs();
+});
+
+async function server() {
+  const started = await startTestServer();
+  servers.push(started);
+  return started;
+}
+
+/** The seed spec cut to its first three tracks (their WOs stay in the mapping as no-track groups would not). */
+function threeTrackSpec(): string {
+  const seed = readFileSync(SEED_SPEC_FILE, 'utf8');
+  const kept = seed.replace(/^\| (?:[4-9]|1[01]) \|.*\n/gm, '');
+  const file = path.join(tempDir(), 'three-tracks.md');
+  // Mapping groups of removed tracks become "Uncategorized" so the spec stays valid.
+  writeFileSync(file, kept.replace(/^### (Chat Experience|Constitution|Autonomous Orchestration|Economy|Visualization|Run Estimation|Multi-Repo|Testing & Quality)$/gm, '### Uncategorized ($1)'));
+  return file;
+}
+
+describe('applying safely from the CLI', () => {
+  it('through a proxy that holds every POST for 1.5 s with --timeout 500: exit 0 and, 5 s later, exactly the plan', async () => {
+    const pcc = await server();
+    const proxy = await holdingProxy(pcc.url, 'POST', 1500);
+    const spec = threeTrackSpec();
+    const planFile = path.join(tempDir(), 'plan.json');
+    expect((await runCli(['--api', proxy.url, '--spec', spec, '--plan-out', planFile])).code).toBe(0);
+    const run = await runCli(['--apply', planFile, '--yes', '--timeout', '500']);
+    expect(run.stderr).toContain('Verified: the server matches the plan.');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/Track "Foundation" found after a lost answer/);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const {byTrack, trackNames} = await serverDistribution(pcc.url);
+    expect(trackNames).toEqual(['Foundation', 'Runner Reliability', 'VM Isolation']);
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as {items: {plannedKey: string | null}[]};
+    const planned = (key: string) => plan.items.filter((item) => item.plannedKey === key).length;
+    expect(planned('foundation')).toBeGreaterThanOrEqual(7);
+    expect([byTrack.Foundation.length, byTrack['Runner Reliability'].length, byTrack['VM Isolation'].length]).toEqual([planned('foundation'), planned('runner reliability'), planned('vm isolation')]);
+    await proxy.close();
+  }, 60_000);
+
+  it('two applies started together: one runs, the other says why and exits 1; then the plan holds exactly', async () => {
+    const pcc = await server();
+    pcc.server.faults.delay('PUT', /\/track$/, 5, 10_000);
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--api', pcc.url, '--plan-out', planFile]);
+    const [a, b] = await Promise.all([runCli(['--apply', planFile, '--yes']), runCli(['--apply', planFile, '--yes'])]);
+    const loser = [a, b].find((run) => run.code !== 0) as CliRun;
+    const winner = [a, b].find((run) => run.code === 0) as CliRun;
+    expect(winner.stderr).toContain('Verified: the server matches the plan.');
+    expect(loser.code).toBe(1);
+    expect(loser.stderr).toMatch(/^Applying to the API at .*\nanother pcc-track-wizard \(pid \d+, started .*\) is applying to the API at .*; wait for it to finish, then run the same command again\. Nothing was changed\.\n$/);
+    const {trackNames} = await serverDistribution(pcc.url);
+    expect(trackNames).toHaveLength(11);
+    const again = await runCli(['--apply', planFile, '--yes']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('98 were already done');
+  });
+
+  it('a plan goes only where it was made for, unless --retarget', async () => {
+    const pcc = await server();
+    const other = await server();
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--api', pcc.url, '--plan-out', planFile]);
+    const elsewhere = await runCli(['--apply', planFile, '--yes', '--api', other.url]);
+    expect(elsewhere).toMatchObject({code: 2, stderr: `This plan would go to another server ${other.url} (the plan was made for ${pcc.url}); pass --retarget to apply it there anyway. Nothing was changed.\n`});
+    const project = await runCli(['--apply', planFile, '--yes'], {PCC_PROJECT: 'another'});
+    expect(project.code).toBe(2);
+    expect(project.stderr).toContain('another project another (the plan was made for project-control-center)');
+    expect(other.server.requests).toHaveLength(0);
+    const retargeted = await runCli(['--apply', planFile, '--yes', '--api', other.url, '--retarget']);
+    expect(retargeted.stderr).toContain(`Applying to the API at ${other.url} (project project-control-center).`);
+    // The other server's state differs from what the plan saw, but only in ways that do not matter.
+    expect(retargeted.code).toBe(0);
+  });
+
+  it('secrets stay secret: control characters in a token, credentials in the URL', async () => {
+    const token = await runCli(['--api', 'http://127.0.0.1:9', '--dry-run'], {PCC_TOKEN: 'abc\ndef-secret'});
+    expect(token).toMatchObject({code: 2, stderr: 'PCC_TOKEN contains control characters (a pasted line break?); set it again without them.\n'});
+    const url = await runCli(['--api', 'http://ann:hunter2@127.0.0.1:9', '--dry-run']);
+    expect(url.code).toBe(2);
+    expect(url.stderr).toBe('The server address http://ann:***@127.0.0.1:9 carries credentials; pass the address without them and set PCC_BASIC_AUTH=user:pass instead.\n');
+    expect(url.stderr).not.toContain('hunter2');
+  });
+
+  it('--json escapes C1 controls and bidi overrides; the markdown report shows them inert', async () => {
+    const pcc = await server();
+    const hostile = await fetch(`${pcc.url}/repos/project-control-center/tracks`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({name: 'Ops\u009b31m\u202e'})}).then((response) => response.json() as Promise<{track: {id: string}}>);
+    await fetch(`${pcc.url}/repos/project-control-center/work-orders/WO-2026-120/track`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({trackId: hostile.track.id})});
+    const json = await runCli(['--api', pcc.url, '--dry-run', '--json']);
+    expect(json.code).toBe(0);
+    expect(json.stdout).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+    expect(json.stdout).toContain('Ops\\u009b31m\\u202e');
+    const markdown = await runCli(['--api', pcc.url, '--dry-run']);
+    expect(markdown.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u0080-\u009f\u202a-\u202e]/);
+    expect(markdown.stdout).toContain('| Ops | 1 |');
+  });
+});
