@@ -1,5 +1,7 @@
 import path from 'node:path';
 import {ApiTarget} from '../apply/api-target.js';
+import {DatabaseTarget} from '../apply/database-target.js';
+import {pccDatabaseFromEnv} from '../pcc/pcc-database.js';
 import type {ApplyTarget, TargetHooks} from '../apply/apply-target.js';
 import type {Plan} from '../plan/plan-types.js';
 import {DEFAULT_API, type ClientOptions} from '../pcc/pcc-client.js';
@@ -41,11 +43,17 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
   if (project === 'local' && planOffline && !options.project) {
     throw new CliError('This plan was made from local files; pass --project ID with the PCC project to apply it to.', 2);
   }
-  const pccDb = options.pccDb ?? plan.pccDb ?? null;
+  const pccDb = options.pccDb ?? pccDatabaseFromEnv(env) ?? plan.pccDb ?? null;
   if (pccDb) {
-    throw new CliError('Applying to PCC\'s database is not available in this build.', 2);
+    const api = options.api ?? plan.api;
+    return databaseTarget(pccDb, project, api ? clientOptionsFrom(options, env, {api, project}) : null);
   }
   return apiTarget(clientOptionsFrom(options, env, {api: options.api ?? plan.api ?? DEFAULT_API, project}));
+}
+
+/** PCC's database; when the server is known too, the read-back also goes through its API. */
+export function databaseTarget(file: string, project: string, api: ClientOptions | null): TargetChoice {
+  return {label: `PCC's database ${file} (project ${project})`, openTarget: () => new DatabaseTarget(file, project, api)};
 }
 
 export function apiTarget(client: ClientOptions): TargetChoice {

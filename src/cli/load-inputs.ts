@@ -1,10 +1,13 @@
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
+import path from 'node:path';
+import {PccDatabase, PccDatabaseError, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
+import {findInvisible, formatInvisible, type InvisibleFile} from '../workorders/invisible.js';
 import {buildPlan, type ServerTrack} from '../plan/build-plan.js';
 import type {Plan} from '../plan/plan-types.js';
 import {createPccClient, DEFAULT_API, DEFAULT_PROJECT, type ClientOptions, type PccClient} from '../pcc/pcc-client.js';
 import {formatSpecProblem, parseTrackSpec, specErrors, type TrackSpec} from '../spec/spec-parser.js';
 import {suggestTracks} from '../suggest/suggest.js';
-import {loadWorkOrdersFromFolder, LoadError} from '../workorders/local-loader.js';
+import {loadWorkOrdersFromFolder, LoadError, type LoadResult} from '../workorders/local-loader.js';
 import {formatProblem, looksLikeWorkOrderId, type LoadProblem, type WorkOrder} from '../workorders/work-order.js';
 import type {CliOptions} from './args.js';
 import {assetPath, DEFAULT_SPEC_FILE} from './assets.js';
@@ -18,6 +21,11 @@ export type Inputs = {
   problems: LoadProblem[];
   client: PccClient | null;
   clientOptions: ClientOptions | null;
+  applyPath: ApplyPath;
+  /** WO files in the folder at hand that PCC does not list, with the reason. */
+  invisible: InvisibleFile[];
+  pccDb: string | null;
+  project: string;
 };
 
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
@@ -52,13 +60,17 @@ export function clientOptionsFrom(options: CliOptions, env: NodeJS.ProcessEnv, o
   };
 }
 
-async function readSpec(options: CliOptions, client: PccClient | null): Promise<TrackSpec> {
+async function readSpec(options: CliOptions, client: PccClient | null, local: LoadResult | null): Promise<TrackSpec> {
   const wanted = options.spec;
   let text: string;
   let source: string;
   if (wanted && looksLikeWorkOrderId(wanted) && !wanted.endsWith('.md')) {
     if (!client) throw new CliError(`--spec ${wanted} names a work order to read from the project, which needs a server; pass --api, or a spec file path.`, 2);
     text = (await client.getWorkOrder(wanted).catch((error: Error) => {
+      // PCC answers 404 for a WO file it cannot parse: say why, when the folder is at hand.
+      const unreadable = local?.workOrders.find((wo) => wo.id === wanted && wo.recovered);
+      const why = unreadable ? findInvisible({workOrders: [unreadable], problems: local!.problems}, new Set())[0] : null;
+      if (why) throw new CliError(`The spec ${wanted} is not served by project ${client.project}, because PCC cannot read it: ${formatInvisible(why)}. Fix the file, or pass --spec with its path.`);
       throw new CliError(`The spec ${wanted} could not be read from project ${client.project}: ${error.message}`);
     })).markdown;
     source = `${wanted} (project ${client.project})`;
@@ -81,38 +93,129 @@ async function readSpec(options: CliOptions, client: PccClient | null): Promise<
   return spec;
 }
 
-/** Spec, work orders and tracks, from local files or the server. */
-export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, overrides: {api?: string; project?: string} = {}): Promise<Inputs> {
-  const offline = Boolean(options.workOrders) && !options.api && !overrides.api;
-  const clientOptions = offline ? null : clientOptionsFrom(options, env, overrides);
-  // Reads at start-up: a wrong address should fail in about a second, not after a long backoff.
-  const client = clientOptions ? createPccClient({...clientOptions, retries: 2}) : null;
-  if (client) {
-    const spec = await readSpec(options, client);
-    const [{workOrders, problems}, tracks] = await Promise.all([client.listWorkOrders(), client.listTracks()]);
-    return {spec, workOrders, serverTracks: tracks, problems, client, clientOptions};
-  }
-  const spec = await readSpec(options, null);
+/** Where applying would go, known before review and found without writing anything. */
+export type ApplyPath =
+  | {kind: 'api'; label: string}
+  | {kind: 'database'; file: string; label: string}
+  | {kind: 'none'; reason: string};
+
+export function applyPathText(applyPath: ApplyPath): string {
+  return applyPath.kind === 'none' ? applyPath.reason : applyPath.label;
+}
+
+function noRouteReason(baseUrl: string): string {
+  const here = existsSync('control-center.db') ? ' (./control-center.db is here)' : '';
+  return `the PCC server at ${baseUrl} has no track assignment route (no PCC release has one); pass --pcc-db PATH with PCC's control-center.db${here} to apply into its database.`;
+}
+
+/** The work_orders folder at hand: --work-orders, or ./work_orders of a PCC checkout. */
+function folderAtHand(options: CliOptions, fallback: string | null): string | null {
+  if (options.workOrders) return options.workOrders;
+  if (existsSync('work_orders')) return 'work_orders';
+  return fallback && existsSync(fallback) ? fallback : null;
+}
+
+function readFolder(dir: string): LoadResult {
   try {
-    const {workOrders, problems} = loadWorkOrdersFromFolder(options.workOrders!);
-    return {spec, workOrders, serverTracks: [], problems, client: null, clientOptions: null};
+    return loadWorkOrdersFromFolder(dir);
   } catch (error) {
     if (error instanceof LoadError) throw new CliError(error.message, 2);
     throw error;
   }
 }
 
+/** Spec, work orders and tracks, from the server, PCC's database, or local files; and the apply path. */
+export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, overrides: {api?: string; project?: string} = {}): Promise<Inputs> {
+  const pccDb = options.pccDb ?? pccDatabaseFromEnv(env);
+  const apiGiven = Boolean(options.api || overrides.api);
+  if (pccDb) return loadFromDatabase(pccDb, options, env, overrides, apiGiven);
+  const offline = Boolean(options.workOrders) && !apiGiven;
+  const clientOptions = offline ? null : clientOptionsFrom(options, env, overrides);
+  // Reads at start-up: a wrong address should fail in about a second, not after a long backoff.
+  const client = clientOptions ? createPccClient({...clientOptions, retries: 2}) : null;
+  if (client && clientOptions) {
+    const folder = folderAtHand(options, null);
+    const local = folder ? readFolder(folder) : null;
+    const spec = await readSpec(options, client, local);
+    const [{workOrders, problems}, tracks, capability] = await Promise.all([client.listWorkOrders(), client.listTracks(), client.assignCapability()]);
+    const invisible = local ? findInvisible(local, new Set(workOrders.map((wo) => wo.id))) : [];
+    const applyPath: ApplyPath = capability === 'api' ? {kind: 'api', label: `the API at ${client.baseUrl} (project ${clientOptions.project})`} : {kind: 'none', reason: noRouteReason(client.baseUrl)};
+    return {spec, workOrders, serverTracks: tracks, problems, client, clientOptions, applyPath, invisible, pccDb: null, project: clientOptions.project};
+  }
+  const local = readFolder(options.workOrders!);
+  const spec = await readSpec(options, null, local);
+  return {
+    spec,
+    workOrders: local.workOrders,
+    serverTracks: [],
+    problems: local.problems,
+    client: null,
+    clientOptions: null,
+    applyPath: {kind: 'none', reason: 'planned from local files only, so there is nothing to apply to; save the plan and apply it with --apply FILE --api URL --project ID (or --pcc-db PATH).'},
+    invisible: [],
+    pccDb: null,
+    project: options.project ?? 'local',
+  };
+}
+
+/**
+ * --pcc-db: tracks and assignments from PCC's database (the truth on a real PCC), the WOs' contents
+ * from the server when one is given, else from the work_orders folder. WO files PCC never listed
+ * have no row there: they are named, and left out of the plan, since they cannot be assigned.
+ */
+async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.ProcessEnv, overrides: {api?: string; project?: string}, apiGiven: boolean): Promise<Inputs> {
+  let db: PccDatabase;
+  try {
+    db = PccDatabase.open(file, overrides.project ?? options.project ?? null);
+  } catch (error) {
+    if (error instanceof PccDatabaseError) throw new CliError(error.message);
+    throw error;
+  }
+  try {
+    const state = db.readState();
+    const project = db.project.id;
+    const rows = new Map(state.workOrders.map((wo) => [wo.id, wo.trackIds]));
+    const clientOptions = apiGiven ? clientOptionsFrom(options, env, {...overrides, project}) : null;
+    const client = clientOptions ? createPccClient({...clientOptions, retries: 2}) : null;
+    const folder = folderAtHand(options, db.project.path ? path.join(db.project.path, 'work_orders') : null);
+    const local = folder ? readFolder(folder) : null;
+    if (!client && !local) {
+      throw new CliError(`No work orders to plan: ${file} has no WO contents, and neither --api nor a work_orders folder was given (the project's path in PCC is ${db.project.path ?? 'unknown'}); pass --work-orders DIR or --api URL.`, 2);
+    }
+    const spec = await readSpec(options, client, local);
+    const listed = client ? await client.listWorkOrders() : null;
+    const source = listed ?? local!;
+    const invisible = local ? findInvisible(local, new Set(listed ? listed.workOrders.map((wo) => wo.id) : [...rows.keys()])) : [];
+    const hidden = new Set(invisible.map((entry) => entry.id));
+    const workOrders = source.workOrders
+      .filter((wo) => rows.has(wo.id) && !hidden.has(wo.id))
+      .map((wo) => {
+        const trackIds = rows.get(wo.id)!;
+        return {...wo, trackId: trackIds[0] ?? null, ...(trackIds.length > 1 ? {trackIds} : {trackIds: undefined})};
+      });
+    const problems = [...source.problems];
+    const unknown = source.workOrders.filter((wo) => !rows.has(wo.id) && !hidden.has(wo.id));
+    if (unknown.length) {
+      problems.push({file, level: 'warning', message: `${unknown.length} work order${unknown.length === 1 ? ' has' : 's have'} no row in PCC's database yet (${unknown.slice(0, 5).map((wo) => sanitizeText(wo.id)).join(', ')}${unknown.length > 5 ? ', …' : ''}); PCC adds rows when it lists work orders: open the project in PCC once, then plan again. They are left out`});
+    }
+    return {spec, workOrders, serverTracks: state.tracks, problems, client, clientOptions, applyPath: {kind: 'database', file, label: db.label}, invisible, pccDb: file, project};
+  } finally {
+    db.close();
+  }
+}
+
 export function planFrom(inputs: Inputs, options: CliOptions): Plan {
-  return buildPlan({
+  const plan = buildPlan({
     spec: inputs.spec,
     workOrders: inputs.workOrders,
     serverTracks: inputs.serverTracks,
-    project: inputs.clientOptions?.project ?? options.project ?? 'local',
+    project: inputs.project,
     api: inputs.clientOptions?.baseUrl ?? null,
     preferSpec: options.preferSpec,
     suggest: options.suggest ? suggestTracks : undefined,
     minConfidence: options.minConfidence ?? undefined,
   });
+  return inputs.pccDb ? {...plan, pccDb: inputs.pccDb} : plan;
 }
 
 export function problemLines(problems: readonly LoadProblem[]): string[] {

@@ -4,7 +4,9 @@ import {serializePlan} from '../plan/plan-file.js';
 import {buildReport, renderMarkdown} from '../report/report.js';
 import type {CliOptions} from './args.js';
 import {safeJson} from './json-lines.js';
-import {loadInputs, planFrom, problemLines} from './load-inputs.js';
+import {sanitizeLines} from '../workorders/sanitize.js';
+import {applyPathText, loadInputs, planFrom, problemLines} from './load-inputs.js';
+import {formatInvisible} from '../workorders/invisible.js';
 import {writeReportFiles} from './output-files.js';
 
 type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv};
@@ -14,7 +16,8 @@ export async function runPlanOnly(options: CliOptions, io: Io, overrides: {api?:
   const inputs = await loadInputs(options, io.env, overrides);
   const plan = planFrom(inputs, options);
   const warnings = problemLines(inputs.problems);
-  const report = buildReport(plan, {mode: options.dryRun ? 'dry-run' : 'plan', warnings});
+  const applyPath = {kind: inputs.applyPath.kind, text: applyPathText(inputs.applyPath)};
+  const report = buildReport(plan, {mode: options.dryRun ? 'dry-run' : 'plan', warnings, applyPath, invisible: inputs.invisible});
   if (options.planOut) {
     mkdirSync(path.dirname(path.resolve(options.planOut)), {recursive: true});
     writeFileSync(options.planOut, serializePlan(plan));
@@ -28,10 +31,12 @@ export async function runPlanOnly(options: CliOptions, io: Io, overrides: {api?:
     const lines = [
       `${plan.items.length} work orders, ${plan.tracks.length} tracks: ${changes.createTracks} tracks to create, ${changes.assign} to assign, ${changes.move} to move, ${changes.clear} to clear, ${changes.unchanged} unchanged.`,
     ];
-    if (changes.createTracks + changes.assign + changes.move + changes.clear === 0) lines.push('Nothing to change: the server already matches the plan.');
-    if (options.planOut) lines.push(`Plan saved to ${options.planOut}; apply it with: pcc-track-wizard --apply ${options.planOut} --yes`);
+    if (changes.createTracks + changes.assign + changes.move + changes.clear + changes.deleteTracks === 0) lines.push('Nothing to change: the server already matches the plan.');
+    lines.push(applyPath.kind === 'none' ? `Cannot apply from here: ${applyPath.text}` : `Applies to ${applyPath.text}.`);
+    if (inputs.invisible.length) lines.push(`${inputs.invisible.length} work order file${inputs.invisible.length === 1 ? ' is' : 's are'} not seen by PCC:\n${inputs.invisible.map((entry) => `  ${formatInvisible(entry)}`).join('\n')}`);
+    if (options.planOut) lines.push(`Plan saved to ${options.planOut}; apply it with: pcc-track-wizard --apply ${options.planOut} --yes${applyPath.kind === 'none' ? (inputs.clientOptions ? ' --pcc-db PATH' : ' --api URL --project ID') : ''}`);
     if (files) lines.push(`Report written to ${files.markdown} and ${files.json}.`);
-    io.stderr.write(`${lines.join('\n')}\n`);
+    io.stderr.write(`${sanitizeLines(lines.join('\n'))}\n`);
   }
   return 0;
 }

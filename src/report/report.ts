@@ -51,12 +51,16 @@ export type Report = {
   notInProject: string[];
   notInMapping: string[];
   suggested: ReportSuggestion[];
-  changes: {createTracks: number; assign: number; move: number; clear: number; unchanged: number};
+  changes: {createTracks: number; deleteTracks: number; assign: number; move: number; clear: number; unchanged: number};
+  /** Where applying goes ('api', 'database'), or 'none' with what to pass. */
+  applyPath?: {kind: 'api' | 'database' | 'none'; text: string};
+  /** WO files of the folder at hand that PCC does not list, with the line and the reason. */
+  invisibleToPcc: {file: string; id: string; line: number | null; reason: string}[];
   warnings: string[];
   apply?: ApplyOutcome;
 };
 
-export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Report['mode']; apply?: ApplyOutcome; now?: Date}): Report {
+export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Report['mode']; apply?: ApplyOutcome; now?: Date; applyPath?: Report['applyPath']; invisible?: Report['invisibleToPcc']}): Report {
   const changeSet = computeChanges(plan);
   const byKey = new Map<string, string[]>();
   for (const item of plan.items) {
@@ -102,11 +106,14 @@ export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Rep
     suggested,
     changes: {
       createTracks: changeSet.createTracks.length,
+      deleteTracks: changeSet.deleteTracks.length,
       assign: changeSet.assign,
       move: changeSet.move,
       clear: changeSet.clear,
       unchanged: changeSet.unchanged,
     },
+    ...(options.applyPath ? {applyPath: options.applyPath} : {}),
+    invisibleToPcc: options.invisible ?? [],
     warnings: [...plan.warnings, ...(options.warnings ?? [])],
     ...(options.apply ? {apply: options.apply} : {}),
   };
@@ -136,7 +143,9 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   lines.push(`- No track: ${report.totals.noTrack}`);
   lines.push(`- Needs review: ${report.totals.needsReview}`);
   const changes = report.changes;
-  lines.push(`- Changes: ${changes.createTracks} tracks to create, ${changes.assign} to assign, ${changes.move} to move, ${changes.clear} to clear, ${changes.unchanged} unchanged`);
+  if (report.applyPath) lines.push(report.applyPath.kind === 'none' ? `- Cannot be applied from here: ${md(report.applyPath.text)}` : `- Applies to: ${md(report.applyPath.text)}`);
+  if (report.apply?.target) lines.push(`- Applied to: ${md(report.apply.target)}`);
+  lines.push(`- Changes: ${changes.createTracks} tracks to create${changes.deleteTracks ? `, ${changes.deleteTracks} duplicate tracks to merge and delete` : ''}, ${changes.assign} to assign, ${changes.move} to move, ${changes.clear} to clear, ${changes.unchanged} unchanged`);
   if (report.apply) {
     const apply = report.apply;
     lines.push(`- Applied: ${apply.applied} changes${apply.resumed ? ` (${apply.resumed} already done by an earlier run, resumed)` : ''}, ${apply.failed.length} failed, ${apply.retries} retries, ${(apply.durationMs / 1000).toFixed(1)} s`);
@@ -178,6 +187,11 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   lines.push('', `## Not in the mapping (${report.notInMapping.length})`, '');
   if (!report.notInMapping.length) lines.push('_Every work order of the project is in the mapping._');
   for (const id of report.notInMapping) lines.push(`- ${id}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
+  if (report.invisibleToPcc.length) {
+    lines.push('', `## Work order files PCC cannot see (${report.invisibleToPcc.length})`, '');
+    lines.push('PCC leaves these files out of its lists, so their WOs cannot be assigned until the front matter is fixed:', '');
+    for (const entry of report.invisibleToPcc) lines.push(`- ${md(entry.file)}${entry.line ? `:${entry.line}` : ''} (${md(entry.id)}): ${md(entry.reason)}`);
+  }
   lines.push('', `## In the mapping but not in the project (${plan.notInProject.length})`, '');
   if (!plan.notInProject.length) lines.push('_Every mapped work order was found._');
   for (const missing of plan.notInProject) lines.push(`- ${missing.id}: ${md(missing.title)} (spec line ${missing.line})`);

@@ -15,6 +15,11 @@ export type TrackRow = {
 };
 
 const SCHEMA = `
+CREATE TABLE IF NOT EXISTS projects (
+  id TEXT PRIMARY KEY,
+  path TEXT,
+  name TEXT
+);
 CREATE TABLE IF NOT EXISTS tracks (
   id TEXT PRIMARY KEY,
   project_id TEXT NOT NULL,
@@ -63,7 +68,14 @@ export function openDatabase(file: string) {
     deleteTrack: db.prepare<[string, string]>('DELETE FROM tracks WHERE project_id = ? AND id = ?'),
     assignments: db.prepare<[string], {id: string; track_id: string | null}>('SELECT id, track_id FROM work_orders WHERE project_id = ?'),
     assign: db.prepare<[string, string, string | null]>('INSERT INTO work_orders (project_id, id, track_id) VALUES (?, ?, ?) ON CONFLICT(project_id, id) DO UPDATE SET track_id = excluded.track_id'),
+    // As PCC: every listed WO gets a row, and its track_id is left alone.
+    touch: db.prepare<[string, string]>('INSERT INTO work_orders (project_id, id) VALUES (?, ?) ON CONFLICT(project_id, id) DO NOTHING'),
+    project: db.prepare<[string, string, string]>('INSERT INTO projects (id, path, name) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET path = excluded.path, name = excluded.name'),
   };
+  const touched = new Set<string>();
+  const touchAll = db.transaction((project: string, ids: readonly string[]) => {
+    for (const id of ids) statements.touch.run(project, id);
+  });
   return {
     listTracks: (project: string) => statements.listTracks.all(project),
     getTrack: (project: string, id: string) => statements.getTrack.get(project, id),
@@ -79,6 +91,14 @@ export function openDatabase(file: string) {
       return new Map(statements.assignments.all(project).map((row) => [row.id, row.track_id]));
     },
     assign: (project: string, workOrderId: string, trackId: string | null) => void statements.assign.run(project, workOrderId, trackId),
+    saveProject: (id: string, path: string, name: string) => void statements.project.run(id, path, name),
+    /** Rows for listed WOs that have none yet (once per id per process). */
+    touchWorkOrders(project: string, ids: readonly string[]) {
+      const fresh = ids.filter((id) => !touched.has(`${project}\n${id}`));
+      if (!fresh.length) return;
+      touchAll(project, fresh);
+      for (const id of fresh) touched.add(`${project}\n${id}`);
+    },
     close: () => db.close(),
   };
 }

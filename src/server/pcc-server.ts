@@ -120,6 +120,8 @@ export class PccServer {
       throw new ServerConfigError(`Listening on ${this.options.host ?? '127.0.0.1'} lets other machines change tracks; pass --token TOKEN (or set PCC_TOKEN) so every request must carry it, or listen on 127.0.0.1.`);
     }
     this.db = openDatabase(this.options.dbFile);
+    const summary = this.projectSummary();
+    this.db.saveProject(summary.id, summary.path, summary.name);
     const server = http.createServer((request, response) => {
       void this.handle(request, response);
     });
@@ -273,6 +275,7 @@ export class PccServer {
 
   private listWorkOrders() {
     const workOrders = this.catalog.scan();
+    this.requireDb().touchWorkOrders(this.projectId, workOrders.map((wo) => wo.id));
     const assignments = this.requireDb().assignments(this.projectId);
     const tracks = this.trackMap();
     return {

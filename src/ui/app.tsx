@@ -12,7 +12,7 @@ import {Done, type DoneFiles} from './screens/done.js';
 import {currentCounts, Overview} from './screens/overview.js';
 import {TrackReview} from './screens/track-review.js';
 import {pickerChoices} from './state/picker.js';
-import {initialState, reduce} from './state/wizard-state.js';
+import {initialState, reduce, type ApplyPathView} from './state/wizard-state.js';
 import {accent, type Theme} from './theme.js';
 
 export type WizardResult = {kind: 'quit'} | {kind: 'saved'; file: string} | {kind: 'applied'; ok: boolean};
@@ -21,6 +21,8 @@ export type AppProps = {
   plan: Plan;
   theme: Theme;
   title: string;
+  /** Where applying goes, found before review without writing anything. */
+  applyPath?: ApplyPathView;
   /** Runs the apply engine; resolves with where the report went. */
   startApply: (plan: Plan, onEvent: (event: ApplyEvent) => void, signal: AbortSignal) => Promise<DoneFiles>;
   savePlan: (plan: Plan) => string;
@@ -29,10 +31,10 @@ export type AppProps = {
   frameMs?: number;
 };
 
-export function App({plan, theme, title, startApply, savePlan, onExit, frameMs = 50}: AppProps) {
+export function App({plan, theme, title, applyPath, startApply, savePlan, onExit, frameMs = 50}: AppProps) {
   const {exit} = useApp();
   const {stdout} = useStdout();
-  const [state, dispatch] = useReducer(reduce, plan, (initial) => initialState(initial, {rows: stdout.rows || 24, columns: stdout.columns || 80}));
+  const [state, dispatch] = useReducer(reduce, plan, (initial) => initialState(initial, {rows: stdout.rows || 24, columns: stdout.columns || 80}, applyPath));
   const [files, setFiles] = useState<DoneFiles | null>(null);
   const [clock, setClock] = useState(Date.now());
   const controller = useRef<AbortController | null>(null);
@@ -117,7 +119,7 @@ export function App({plan, theme, title, startApply, savePlan, onExit, frameMs =
       <Text color={accent(theme, 'warn')} wrap="truncate-end">
         {state.notice ?? ' '}
       </Text>
-      <KeyHints screen={state.screen} />
+      <KeyHints screen={state.screen} canApply={state.applyPath.kind !== 'none'} />
     </Box>
   );
 }

@@ -78,7 +78,7 @@ export const KEY_BINDINGS: Binding[] = [
   {command: 'WALK', keys: [{char: 'r'}], label: 'r', help: 'review every track in order', screens: ['overview']},
   {command: 'HELP', keys: [{char: '?'}], label: '?', help: 'this help', screens: LISTS},
   {command: 'CONFIRM', keys: [{char: 'c'}], label: 'c', help: 'to the confirm screen', screens: LISTS},
-  {command: 'APPLY', keys: [{char: 'y'}, {special: 'return'}], label: 'y/Enter', help: 'apply the changes', screens: ['confirm']},
+  {command: 'APPLY', keys: [{char: 'y'}], label: 'y', help: 'apply the changes (only y: Enter never applies)', screens: ['confirm']},
   {command: 'SAVE', keys: [{char: 's'}], label: 's', help: 'save the plan to a file and exit', screens: ['confirm']},
   {command: 'BACK', keys: [{char: 'b'}, {char: 'q'}, {special: 'escape'}], label: 'b/q/Esc', help: 'back to review', screens: ['confirm']},
   {command: 'BACK', keys: [{char: 'q'}, {special: 'escape'}], label: 'q/Esc', help: 'back to the overview', screens: REVIEW},

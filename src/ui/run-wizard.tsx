@@ -5,13 +5,14 @@ import React from 'react';
 import {applyPlan} from '../apply/apply-engine.js';
 import type {CliOptions} from '../cli/args.js';
 import {CliError} from '../cli/errors.js';
-import {apiTarget} from '../cli/apply-target-choice.js';
-import {clientOptionsFrom, loadInputs, planFrom, problemLines} from '../cli/load-inputs.js';
+import {apiTarget, databaseTarget} from '../cli/apply-target-choice.js';
+import {applyPathText, clientOptionsFrom, loadInputs, planFrom, problemLines} from '../cli/load-inputs.js';
 import {siblingsOf, writeReportFiles} from '../cli/output-files.js';
 import {buildReport} from '../report/report.js';
 import {serializePlan} from '../plan/plan-file.js';
 import type {Plan} from '../plan/plan-types.js';
 import {createPccClient, DEFAULT_API} from '../pcc/pcc-client.js';
+import {pccDatabaseFromEnv} from '../pcc/pcc-database.js';
 import {App, type WizardResult} from './app.js';
 import {startSpinner} from './spinner.js';
 import {themeFrom} from './theme.js';
@@ -23,7 +24,7 @@ type Io = {stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS
 async function setup(options: CliOptions, io: Io, demoApi: string | undefined): Promise<{api: string | undefined; project: string | null}> {
   if (demoApi) return {api: demoApi, project: options.project};
   let api = options.api ?? undefined;
-  if (!api && !options.workOrders) {
+  if (!api && !options.workOrders && !options.pccDb && !pccDatabaseFromEnv(io.env)) {
     const {input} = await import('@inquirer/prompts');
     api = await input({
       message: 'PCC server URL',
@@ -72,12 +73,16 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
     return planFile;
   };
 
+  const applyPath = inputs.applyPath;
+  const target =
+    applyPath.kind === 'database' ? databaseTarget(applyPath.file, inputs.project, inputs.clientOptions) : applyPath.kind === 'api' && inputs.clientOptions ? apiTarget(inputs.clientOptions) : null;
+
   const startApply: React.ComponentProps<typeof App>['startApply'] = async (edited, onEvent, signal) => {
-    if (!inputs.clientOptions) throw new Error('This plan was made from local files: there is no server to apply it to. Press q, and rerun with --api to apply.');
+    if (!target) throw new Error(applyPathText(applyPath));
     savePlan(edited);
     const outcome = await applyPlan({
       plan: edited,
-      openTarget: apiTarget(inputs.clientOptions).openTarget,
+      openTarget: target.openTarget,
       journalFile: files.journal,
       undoPlanFile: files.undo,
       concurrency: options.concurrency,
@@ -85,20 +90,22 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
       signal,
       onEvent,
     });
-    const written = writeReportFiles(options.report ?? files.reportMd, edited, buildReport(edited, {mode: 'applied', warnings, apply: outcome}));
+    const written = writeReportFiles(options.report ?? files.reportMd, edited, buildReport(edited, {mode: 'applied', warnings, apply: outcome, invisible: inputs.invisible}));
     return {report: written.markdown, reportJson: written.json, planFile};
   };
 
   let result: WizardResult = {kind: 'quit'};
-  const title = `${plan.project} · ${inputs.spec.id || inputs.spec.source}${warnings.length ? ` · ${warnings.length} load warning${warnings.length === 1 ? '' : 's'} (see the report)` : ''}`;
+  const unseen = inputs.invisible.length ? ` · ${inputs.invisible.length} WO file${inputs.invisible.length === 1 ? '' : 's'} PCC cannot see` : '';
+  const title = `${plan.project} · ${inputs.spec.id || inputs.spec.source}${unseen}${warnings.length ? ` · ${warnings.length} load warning${warnings.length === 1 ? '' : 's'} (see the report)` : ''}`;
   const app = render(
-    <App plan={plan} theme={theme} title={title} startApply={startApply} savePlan={savePlan} onExit={(value) => (result = value)} />,
+    <App plan={plan} theme={theme} title={title} applyPath={{kind: applyPath.kind, text: applyPathText(applyPath)}} startApply={startApply} savePlan={savePlan} onExit={(value) => (result = value)} />,
     {exitOnCtrlC: false, stdout: io.stdout, stdin: io.stdin, stderr: io.stderr},
   );
   await app.waitUntilExit();
   const final = result as WizardResult;
   if (final.kind === 'saved') {
-    io.stderr.write(`Plan saved to ${final.file}; apply it with: pcc-track-wizard --apply ${final.file} --yes\n`);
+    const needs = applyPath.kind === 'none' ? (inputs.clientOptions ? ' --pcc-db PATH' : ' --api URL --project ID') : '';
+    io.stderr.write(`Plan saved to ${final.file}; apply it with: pcc-track-wizard --apply ${final.file} --yes${needs}\n`);
     return 0;
   }
   if (final.kind === 'applied') return final.ok ? 0 : 1;

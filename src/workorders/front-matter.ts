@@ -32,6 +32,11 @@ export function readFrontMatter(rawText: string, file: string): FrontMatter {
   if (!/^---[ \t]*\n/.test(text)) {
     return {data: null, body: text, recovered: false, problems: []};
   }
+  if (!/\n---[ \t]*(\n|$)/.test(text.slice(3))) {
+    // PCC reads no fields from such a file and leaves it out; we recover what we can, and say so.
+    const {data, body} = recoverFields(text);
+    return {data, body, recovered: true, problems: [{file, line: 1, level: 'error', message: 'front matter is never closed (no second `---` line); add one after the last field. Fields were recovered line by line'}]};
+  }
   try {
     const parsed = matter(text, MATTER_OPTIONS);
     const data = parsed.data;

@@ -111,7 +111,7 @@ describe('the wizard screens', () => {
     expect(frame).toMatch(/│ No track\s+│ 117\s+│ 20\s+│ -97/);
     expect(frame).toContain('Tracks to create 11 · WOs to assign 97 · move 0 · clear 0 · unchanged 20');
     expect(frame).toContain('6 work orders still need review');
-    expect(frame).toContain('Nothing has been sent yet.');
+    expect(frame).toContain('Nothing has been sent yet; y applies to the server.');
     await type(view, 's');
     await waitFor(() => expect(view.results).toEqual([{kind: 'saved', file: 'out/plan.json'}]));
     expect(view.saved).toHaveLength(1);
@@ -203,10 +203,10 @@ describe('layout', () => {
     const extra = Array.from({length: 30}, (_, index) => ({id: `x${index}`, name: `Extra ${String(index).padStart(2, '0')}`}));
     const plan = buildPlan({spec: seedSpec(), workOrders: loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders, serverTracks: extra, project: 'p', api: null});
     const {input, instance, last} = renderInTerminal(plan, 80, 24);
-    await waitFor(() => expect(last()).toContain('Showing 1–16 of 43'));
+    await waitFor(() => expect(last()).toContain('Showing 1–15 of 43'));
     expect(last().split('\n').length).toBeLessThanOrEqual(24);
     input.write(KEYS.end);
-    await waitFor(() => expect(last()).toContain('Showing 28–43 of 43'));
+    await waitFor(() => expect(last()).toContain('Showing 29–43 of 43'));
     input.write(KEYS.up);
     await waitFor(() => expect(last()).toMatch(/›Needs review/));
     input.write(KEYS.enter);

@@ -25,11 +25,11 @@ export function HelpOverlay({screen, rows, columns}: {screen: Screen; rows: numb
 }
 
 /** One line of the most useful keys for the footer. */
-export function KeyHints({screen}: {screen: Screen}) {
+export function KeyHints({screen, canApply = true}: {screen: Screen; canApply?: boolean}) {
   const hints: Record<Screen, string> = {
     overview: '↑↓ choose · Enter open · r review all · c confirm · ? help · q quit',
     track: '↑↓ move · Space select · m move to · n no track · u undo · / filter · ? help',
-    confirm: 'y/Enter apply · s save plan · b back',
+    confirm: canApply ? 'y apply · s save plan · b back' : 's save plan (and the command that applies it) · b back',
     apply: 'Ctrl-C stops (what landed is kept)',
     done: 'q quit',
   };

@@ -6,6 +6,7 @@ import {sanitizeText} from '../../workorders/sanitize.js';
 import {NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
 import {plannedCounts, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
+import {ApplyPathLine} from './overview.js';
 
 /** One row per track, now → planned, and the totals. Nothing is sent before `y`. */
 export function Confirm({state, now, theme}: {state: WizardState; now: Record<string, number>; theme: Theme}) {
@@ -45,7 +46,7 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
         Tracks to create {changes.createTracks.length} · WOs to assign {changes.assign} · move {changes.move} · clear {changes.clear} · unchanged {changes.unchanged}
       </Text>
       {planned[REVIEW_GROUP] ? <Text color={accent(theme, 'warn')}>{planned[REVIEW_GROUP]} work orders still need review; they stay on no track.</Text> : null}
-      <Text color={nothing ? accent(theme, 'ok') : undefined}>{nothing ? 'Nothing to change: the server already matches the plan.' : 'Nothing has been sent yet.'}</Text>
+      {nothing ? <Text color={accent(theme, 'ok')}>Nothing to change: the server already matches the plan.</Text> : state.applyPath.kind === 'none' ? <ApplyPathLine state={state} theme={theme} /> : <Text>Nothing has been sent yet; y applies to {sanitizeText(state.applyPath.text)}.</Text>}
     </Box>
   );
 }

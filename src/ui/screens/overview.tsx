@@ -6,7 +6,7 @@ import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart, type BarRow} from '../components/bar-chart.js';
 import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
 import {plannedCounts, type WizardState} from '../state/wizard-state.js';
-import type {Theme} from '../theme.js';
+import {accent, type Theme} from '../theme.js';
 import {windowAround} from '../state/window.js';
 
 /** The server's distribution when the plan was made, keyed like the groups. */
@@ -29,16 +29,24 @@ export function Overview({state, theme, now}: {state: WizardState; theme: Theme;
     return {key, label: sanitizeText(groupName(plan, key)), count, color: track?.color ?? null, note: notes.join(', '), highlighted: index === state.overviewCursor};
   });
   // Many tracks: show the rows around the cursor, so the screen never outgrows the terminal.
-  const {start, end} = windowAround(rows.length, state.overviewCursor, Math.max(3, state.viewport.rows - 8));
+  const {start, end} = windowAround(rows.length, state.overviewCursor, Math.max(3, state.viewport.rows - 9));
   return (
     <Box flexDirection="column">
       <Text>
         {plan.items.length} WOs: {changes.createTracks.length} new tracks, {changes.assign} to assign, {changes.move} to move, {changes.clear} to clear, {changes.unchanged} unchanged
       </Text>
+      <ApplyPathLine state={state} theme={theme} />
       <Box marginTop={1}>
         <BarChart rows={rows.slice(start, end)} width={state.viewport.columns} theme={theme} scaleMax={Math.max(...rows.map((row) => row.count))} />
       </Box>
       {end - start < rows.length ? <Text dimColor>Showing {start + 1}–{end} of {rows.length} (↑↓ scroll)</Text> : null}
     </Box>
   );
+}
+
+/** Which apply path this session has: said before review, on the overview and the confirm screen. */
+export function ApplyPathLine({state, theme}: {state: WizardState; theme: Theme}) {
+  const path = state.applyPath;
+  if (path.kind === 'none') return <Text color={accent(theme, 'warn')}>Cannot apply from here: {sanitizeText(path.text)}</Text>;
+  return <Text dimColor>Applies to {sanitizeText(path.text)}</Text>;
 }

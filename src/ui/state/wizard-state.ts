@@ -33,7 +33,11 @@ export const RATE_WINDOW_MS = 10_000;
 /** What the app must do outside the reducer (start the apply, save, exit). */
 export type Request = {type: 'exit'} | {type: 'apply'} | {type: 'save'} | {type: 'stop-apply'} | null;
 
+/** Where an apply would go, known before review: PCC's API, PCC's database, or nowhere (and why). */
+export type ApplyPathView = {kind: 'api' | 'database' | 'none'; text: string};
+
 export type WizardState = {
+  applyPath: ApplyPathView;
   screen: Screen;
   review: ReviewState;
   overviewCursor: number;
@@ -66,8 +70,9 @@ export function listHeight(state: Pick<WizardState, 'viewport'>): number {
   return Math.max(3, state.viewport.rows - 9);
 }
 
-export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}): WizardState {
+export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}, applyPath: ApplyPathView = {kind: 'api', text: 'the server'}): WizardState {
   return {
+    applyPath,
     screen: 'overview',
     review: startReview(plan),
     overviewCursor: 0,
@@ -237,6 +242,7 @@ function command(state: WizardState, name: Command): WizardState {
     case 'CONFIRM':
       return {...state, screen: 'confirm', notice: null, picker: null};
     case 'APPLY':
+      if (state.applyPath.kind === 'none') return {...state, notice: `Nothing can be applied from here: ${state.applyPath.text} Press s to save the plan.`};
       return {...state, request: {type: 'apply'}};
     case 'SAVE':
       return {...state, request: {type: 'save'}};

@@ -1,0 +1,93 @@
+import {realpathSync} from 'node:fs';
+import type {PlanTrack} from '../plan/plan-types.js';
+import {createPccClient, type ClientOptions} from '../pcc/pcc-client.js';
+import {PccDatabase, PccDatabaseError} from '../pcc/pcc-database.js';
+import type {ApplyTarget, Batch, BatchResult, CreatedTrack, TargetState} from './apply-target.js';
+import {ApplyRefused} from './refusal.js';
+
+/**
+ * PCC's SQLite file as the target: everything in one short transaction, so a crash or a lock
+ * leaves nothing half-done and no journal is needed for it. When the PCC server is known too,
+ * the read-back goes through its API, as PCC itself would show the result.
+ */
+export class DatabaseTarget implements ApplyTarget {
+  readonly kind = 'database' as const;
+  readonly label: string;
+  readonly lockKey: string;
+  readonly unanswered = false;
+  private readonly db: PccDatabase;
+
+  constructor(file: string, project: string, private readonly api: ClientOptions | null = null) {
+    try {
+      this.db = PccDatabase.open(file, project);
+    } catch (error) {
+      if (error instanceof PccDatabaseError) throw new ApplyRefused(error.message);
+      throw error;
+    }
+    this.label = this.db.label;
+    let real = file;
+    try {
+      real = realpathSync(file);
+    } catch {
+      // Opened above, so it exists; a race that removed it fails on the first read anyway.
+    }
+    this.lockKey = `database ${real} ${project}`;
+  }
+
+  async readState(): Promise<TargetState> {
+    return this.db.readState();
+  }
+
+  /** From the database; when the server is known, its API must show the same thing. */
+  async readBack(): Promise<TargetState> {
+    const state = this.db.readState();
+    if (!this.api) return state;
+    const client = createPccClient({...this.api, retries: 2});
+    const [tracks, {workOrders}] = await Promise.all([client.listTracks(), client.listWorkOrders()]);
+    // The API lists only WOs whose files parse; rows of other files keep the database's view.
+    const listed = new Map(workOrders.map((wo) => [wo.id, wo.trackIds ?? (wo.trackId ? [wo.trackId] : [])]));
+    return {tracks, workOrders: state.workOrders.map((wo) => ({id: wo.id, trackIds: listed.get(wo.id) ?? wo.trackIds}))};
+  }
+
+  async checkCanAssign(): Promise<void> {}
+
+  async applyBatch(batch: Batch): Promise<BatchResult> {
+    try {
+      const result = this.db.write({
+        create: batch.create.map((track) => ({name: track.name, description: track.description, goal: track.goal, color: track.color, icon: track.icon, sortOrder: track.sortOrder})),
+        assignments: batch.assignments.map((assignment) => ({
+          id: assignment.id,
+          trackIds: Array.isArray(assignment.trackIds) ? assignment.trackIds : {name: batch.create.find((track) => track.key === (assignment.trackIds as {key: string}).key)!.name},
+        })),
+        deleteIfEmpty: batch.deleteIfEmpty,
+      });
+      // Both sides key tracks by normalizeTrackName, so plan keys find their rows directly.
+      return {created: result.created, deleted: result.deleted, assigned: batch.assignments.length};
+    } catch (error) {
+      if (error instanceof PccDatabaseError) throw new ApplyRefused(error.message);
+      throw error;
+    }
+  }
+
+  async createTrack(track: PlanTrack): Promise<CreatedTrack> {
+    const result = await this.applyBatch({create: [track], assignments: [], deleteIfEmpty: []});
+    return result.created.get(track.key)!;
+  }
+
+  async setTracks(workOrderId: string, trackIds: string[]): Promise<void> {
+    await this.applyBatch({create: [], assignments: [{id: workOrderId, trackIds}], deleteIfEmpty: []});
+  }
+
+  async deleteTrack(trackId: string): Promise<void> {
+    const result = await this.applyBatch({create: [], assignments: [], deleteIfEmpty: [trackId]});
+    if (!result.deleted.includes(trackId)) throw new Error(`track ${trackId} still has work orders, so it is not deleted`);
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,150 @@
+import {spawn} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
+import {CLI, removeTempDirs, SAMPLE_WORK_ORDERS, tempDir, workOrderFile, writeWorkOrders} from '../helpers/fixtures.js';
+import {addTrack, makePccDatabase, openDb, placeWorkOrder, placements, trackNames, type Shape} from '../helpers/pcc-db.js';
+import {runCli} from '../helpers/run-cli.js';
+
+afterEach(() => removeTempDirs());
+
+/** Ids PCC has rows for: every sample WO whose front matter parses. */
+const visibleIds = () => loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders.filter((wo) => !wo.recovered).map((wo) => wo.id);
+
+type PlanFile = {items: {id: string; plannedKey: string | null}[]; tracks: {key: string; name: string}[]; pccDb: string};
+
+function plannedPlacements(planFile: string): Map<string, string[]> {
+  const plan = JSON.parse(readFileSync(planFile, 'utf8')) as PlanFile;
+  const nameOf = new Map(plan.tracks.map((track) => [track.key, track.name]));
+  return new Map(plan.items.map((item) => [item.id, item.plannedKey === null ? [] : [nameOf.get(item.plannedKey)!]]));
+}
+
+describe.each<Shape>(['older', 'newer'])("applying into PCC's database (%s shape)", (shape) => {
+  it('plans, applies, verifies, has nothing left to change, and the undo plan restores every WO exactly', async () => {
+    const db = makePccDatabase(shape, visibleIds());
+    const legacy = addTrack(db, 'Legacy');
+    const chat = addTrack(db, 'chat experience');
+    placeWorkOrder(db, 'WO-2026-120', [legacy]);
+    // On two tracks (newer PCC); the older shape keeps only the first.
+    placeWorkOrder(db, 'WO-2026-001', shape === 'newer' ? [chat, legacy] : [chat]);
+    const before = placements(db);
+    const out = tempDir();
+    const planFile = path.join(out, 'plan.json');
+
+    const dry = await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--dry-run', '--json']);
+    expect(dry.code).toBe(0);
+    const report = JSON.parse(dry.stdout);
+    expect(report.applyPath).toEqual({kind: 'database', text: `PCC's database ${db} (project project-control-center)`});
+    expect(report.invisibleToPcc).toEqual([expect.objectContaining({id: 'WO-2026-118', line: expect.any(Number), reason: expect.stringContaining('front matter is not valid YAML')})]);
+
+    const planned = await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
+    expect(planned.code).toBe(0);
+    expect(planned.stderr).toContain(`Applies to PCC's database ${db} (project project-control-center).`);
+    expect(JSON.parse(readFileSync(planFile, 'utf8')).pccDb).toBe(db);
+    if (shape === 'newer') {
+      const plan = JSON.parse(readFileSync(planFile, 'utf8')) as {items: {id: string; reason: string}[]};
+      expect(plan.items.find((item) => item.id === 'WO-2026-001')!.reason).toContain('on 2 tracks now (Chat Experience, Legacy): it ends on one');
+    }
+
+    const applied = await runCli(['--apply', planFile, '--yes']);
+    expect(applied.stderr).toContain('Verified: the server matches the plan.');
+    expect(applied.code).toBe(0);
+    const after = placements(db);
+    for (const [id, names] of plannedPlacements(planFile)) expect(after.get(id), id).toEqual(names.map((name) => (name === 'Chat Experience' ? 'chat experience' : name)).sort());
+    expect(after.get('WO-2026-001')).toEqual(['chat experience']);
+    expect(trackNames(db)).toHaveLength(12);
+
+    const again = await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--dry-run', '--json']);
+    expect(JSON.parse(again.stdout).changes).toMatchObject({createTracks: 0, assign: 0, move: 0, clear: 0});
+
+    const undone = await runCli(['--apply', planFile.replace(/\.json$/, '.undo.json'), '--yes']);
+    expect(undone.stderr).toContain('Verified: the server matches the plan.');
+    expect(placements(db)).toEqual(before);
+  });
+});
+
+describe("PCC's database, refusals that change nothing", () => {
+  it('a file that is not SQLite, a SQLite file that is not PCC\'s, an unknown project', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'notes.db'), 'hello');
+    const notSqlite = await runCli(['--pcc-db', path.join(dir, 'notes.db'), '--work-orders', SAMPLE_WORK_ORDERS, '--dry-run']);
+    expect(notSqlite).toMatchObject({code: 1, stderr: `${path.join(dir, 'notes.db')} is not a SQLite database; pass --pcc-db with PCC's control-center.db.\n`});
+    const other = openDb(path.join(dir, 'other.db'));
+    other.exec('CREATE TABLE notes (id TEXT)');
+    other.close();
+    const notPcc = await runCli(['--pcc-db', path.join(dir, 'other.db'), '--work-orders', SAMPLE_WORK_ORDERS, '--dry-run']);
+    expect(notPcc.code).toBe(1);
+    expect(notPcc.stderr).toMatch(/other\.db is a SQLite file but not PCC's database \(it lacks a `projects` table, a `tracks` table, a `work_orders` table\)/);
+    const db = makePccDatabase('older', visibleIds());
+    const unknown = await runCli(['--pcc-db', db, '--project', 'nope', '--work-orders', SAMPLE_WORK_ORDERS, '--dry-run']);
+    expect(unknown).toMatchObject({code: 1, stderr: `Project "nope" is not in ${db} (its projects: project-control-center); pass --project with one of them.\n`});
+  });
+
+  it('a WO of the plan without a row is never inserted: the apply is refused, nothing is written', async () => {
+    const db = makePccDatabase('older', visibleIds());
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
+    const rows = openDb(db);
+    rows.prepare("DELETE FROM work_orders WHERE id = 'WO-2026-020'").run();
+    rows.close();
+    const run = await runCli(['--apply', planFile, '--yes']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('WO-2026-020 is no longer in the project');
+    expect(trackNames(db)).toEqual([]);
+    expect([...placements(db).values()].every((names) => names.length === 0)).toBe(true);
+    // Written directly, the same plan is refused as a whole, and no row is made for it.
+    const {PccDatabase} = await import('../../src/pcc/pcc-database.js');
+    const pcc = PccDatabase.open(db, null);
+    expect(() => pcc.write({create: [{name: 'Alpha', description: null, goal: null, color: null, icon: null, sortOrder: 1}], assignments: [{id: 'WO-2026-020', trackIds: {name: 'Alpha'}}, {id: 'WO-2026-021', trackIds: []}], deleteIfEmpty: []})).toThrow(
+      `1 work order has no row in ${db} (WO-2026-020): PCC has never listed it, usually because the front matter does not parse. Fix those files (see the load warnings) or leave them out of the plan; nothing was changed.`,
+    );
+    pcc.close();
+    expect(trackNames(db)).toEqual([]);
+    expect(placements(db).has('WO-2026-020')).toBe(false);
+  });
+
+  it('a writer holding the file: the apply waits, then fails cleanly with nothing changed', async () => {
+    const db = makePccDatabase('newer', visibleIds());
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
+    const holder = openDb(db);
+    holder.exec('BEGIN IMMEDIATE');
+    const run = await runCli(['--apply', planFile, '--yes']);
+    holder.exec('ROLLBACK');
+    holder.close();
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${db} stayed locked for 2 s (PCC may be busy); the write was rolled back and nothing was changed, try again.`);
+    expect(trackNames(db)).toEqual([]);
+  });
+
+  it('a reader never sees a half-applied state', async () => {
+    const ids = Array.from({length: 3000}, (_, index) => `WO-2027-${String(index + 1).padStart(4, '0')}`);
+    const dir = writeWorkOrders(Object.fromEntries(ids.map((id) => [`${id}.md`, workOrderFile(id)])));
+    const spec = path.join(tempDir(), 'spec.md');
+    writeFileSync(spec, ['---', 'id: WO-2027-9999', 'title: Tracks', '---', '## Track Definitions', '', '| Track | Name | Goal | Color | Icon |', '|---|---|---|---|---|', '| 1 | Alpha | A | #10B981 | a |', '', '## Assignment Mapping', '', '### Alpha', ...ids.map((id) => `- ${id}: t`), ''].join('\n'));
+    const db = makePccDatabase('newer', ids);
+    const planFile = path.join(tempDir(), 'plan.json');
+    expect((await runCli(['--pcc-db', db, '--work-orders', dir, '--spec', spec, '--plan-out', planFile, '--no-suggest'])).code).toBe(0);
+    const child = spawn(process.execPath, [CLI, '--apply', planFile, '--yes'], {stdio: 'ignore'});
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const reader = openDb(db);
+    const count = reader.prepare('SELECT COUNT(*) FROM work_orders WHERE track_id IS NOT NULL').pluck();
+    const links = reader.prepare('SELECT COUNT(*) FROM wo_tracks').pluck();
+    // One snapshot per look, as PCC reads: both counts in one read transaction.
+    const look = reader.transaction(() => `${count.get()}/${links.get()}`);
+    const seen = new Set<string>();
+    let done = false;
+    void exited.then(() => (done = true));
+    while (!done) {
+      seen.add(look());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    seen.add(look());
+    reader.close();
+    expect(await exited).toBe(0);
+    expect([...seen]).toEqual(expect.arrayContaining(['3000/3000']));
+    expect([...seen].filter((state) => state !== '0/0' && state !== '3000/3000')).toEqual([]);
+    expect(seen.has('3000/3000')).toBe(true);
+  });
+});
