@@ -27,6 +27,8 @@ export class ApiTarget implements ApplyTarget {
   readonly label: string;
   readonly lockKey: string;
   unanswered = false;
+  /** Plan keys of tracks whose POST went unanswered: only their late copies are ours to delete. */
+  readonly lostCreates = new Set<string>();
   private readonly client: PccClient;
   private readonly reader: PccClient;
   private readonly timeoutMs: number;
@@ -44,7 +46,7 @@ export class ApiTarget implements ApplyTarget {
     });
     this.reader = createPccClient({...options, retries: 2});
     this.label = `the API at ${this.client.baseUrl} (project ${options.project})`;
-    this.lockKey = `api ${this.client.baseUrl.toLowerCase()} ${options.project}`;
+    this.lockKey = `api ${canonicalServer(this.client.baseUrl)} ${options.project}`;
   }
 
   async readState(): Promise<TargetState> {
@@ -90,6 +92,7 @@ export class ApiTarget implements ApplyTarget {
         lastError = error;
         if (!unknownOutcome(error)) throw error;
         this.unanswered = true;
+        this.lostCreates.add(track.key);
         this.hooks.onRetry({method: 'POST', route: `/repos/${this.options.project}/tracks`, attempt, reason: `${(error as PccError).kind}, answer lost`});
         for (const wait of [this.timeoutMs, 2 * this.timeoutMs]) {
           await sleep(Math.max(200, wait), this.hooks.signal);
@@ -126,6 +129,21 @@ export class ApiTarget implements ApplyTarget {
   }
 
   close(): void {}
+}
+
+/**
+ * One name per server for the lock: the URL parser already folds 127.1, 0x7f000001 and "/." into
+ * one form; loopback names are folded too, since they reach the same local server.
+ */
+export function canonicalServer(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl);
+    const host = /^(localhost|127\.0\.0\.1|\[::1\])$/i.test(url.hostname) ? 'loopback' : url.hostname.toLowerCase();
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return `${url.protocol}//${host}:${port}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return baseUrl.toLowerCase();
+  }
 }
 
 async function read(client: PccClient): Promise<TargetState> {

@@ -1,4 +1,5 @@
 import {writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {fingerprintOf} from '../plan/build-plan.js';
 import {changeOf, needsReview, sameIds} from '../plan/changes.js';
 import {serializePlan} from '../plan/plan-file.js';
@@ -103,14 +104,18 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     },
   });
   emit({type: 'target', label: target.label});
-  let release: () => void;
+  // One run per target, and one writer per journal (a plan applied to two targets shares it).
+  const releases: (() => void)[] = [];
   try {
-    release = acquireRunLock(target.lockKey, target.label);
+    releases.push(acquireRunLock(target.lockKey, target.label));
+    releases.push(acquireRunLock(`journal ${path.resolve(options.journalFile)}`, `the journal ${options.journalFile}`));
   } catch (error) {
+    for (const release of releases) release();
     target.close();
     if (error instanceof LockHeld) throw new ApplyRefused(`${error.message}; wait for it to finish, then run the same command again. Nothing was changed.`);
     throw error;
   }
+  const release = () => releases.forEach((free) => free());
   let journal: Journal | null = null;
   try {
     journal = Journal.open(options.journalFile, plan.fingerprint);
@@ -241,8 +246,33 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
           fail(`track ${track.name}`, message(error));
         }
       }
-      gaveUp = await sendAssignments(pending);
+      gaveUp = await sendAssignments(await notMovedMeanwhile(pending));
       if (!stop() && !gaveUp) await mergeCopies();
+    }
+
+    /**
+     * PCC's PUT is unconditional: read the WOs once more right before sending, and leave alone any
+     * WO someone moved since the start of the run, instead of overwriting their move.
+     */
+    async function notMovedMeanwhile(items: PlanItem[]): Promise<PlanItem[]> {
+      if (!items.length || stop()) return items;
+      let fresh: TargetState;
+      try {
+        fresh = await target.readState();
+      } catch {
+        return items;
+      }
+      const now = new Map(fresh.workOrders.map((wo) => [wo.id, wo.trackIds]));
+      const names = new Map(fresh.tracks.map((track) => [track.id, track.name]));
+      return items.filter((item) => {
+        const was = serverIds.get(item.id) ?? [];
+        const is = now.get(item.id);
+        const wanted = targetIdsOf(item, resolved.ids);
+        if (!is || sameIds(is, was) || (wanted && sameIds(is, wanted))) return true;
+        const where = is.length ? is.map((id) => `"${sanitizeText(names.get(id) ?? id)}"`).join(' and ') : 'no track';
+        fail(item.id, `moved by someone else during the run (now on ${where}); left as they put it`);
+        return false;
+      });
     }
 
     async function sendAssignments(items: PlanItem[]): Promise<string | null> {
@@ -355,14 +385,15 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
       if (removed) await readAndVerify();
     }
 
-    /** A copy of a plan track that appeared during the run and is empty: a late POST. Delete it. */
+    /** An empty copy of a plan track whose POST went unanswered, new since the run began: a late POST. Delete it. */
     async function removeLateCopies(state: TargetState): Promise<boolean> {
       const existedBefore = new Set(before.tracks.map((track) => track.id));
       const used = new Set(state.workOrders.flatMap((wo) => wo.trackIds));
       let removed = false;
       for (const track of plan.tracks) {
         const keep = resolved.ids.get(track.key);
-        if (!keep || track.duplicateOf) continue;
+        // Only a copy of a track whose POST this run lost can be this run's own late copy.
+        if (!keep || track.duplicateOf || !target.lostCreates.has(track.key)) continue;
         for (const copy of state.tracks) {
           if (copy.id === keep || normalizeTrackName(copy.name) !== track.key || existedBefore.has(copy.id) || used.has(copy.id)) continue;
           try {

@@ -35,6 +35,8 @@ export interface ApplyTarget {
   readonly lockKey: string;
   /** True once a write may have landed without an answer: the engine then verifies again later. */
   readonly unanswered: boolean;
+  /** Plan keys of tracks whose creation went unanswered (a late copy of those is this run's own). */
+  readonly lostCreates: ReadonlySet<string>;
   readState(): Promise<TargetState>;
   /** Reads again without the run's abort signal, for the read-back after a stop. */
   readBack(): Promise<TargetState>;

@@ -15,6 +15,7 @@ export class DatabaseTarget implements ApplyTarget {
   readonly label: string;
   readonly lockKey: string;
   readonly unanswered = false;
+  readonly lostCreates: ReadonlySet<string> = new Set();
   private readonly db: PccDatabase;
 
   constructor(file: string, project: string, private readonly api: ClientOptions | null = null) {

@@ -23,7 +23,12 @@ export function makeUndoPlan(plan: Plan, state: TargetState, ids: ReadonlyMap<st
     const now = serverIds.get(item.id);
     // Changed by this run, or by an earlier run of the same plan (the journal knows those).
     if ((!changeOf(item) && !before.has(item.id)) || target === undefined || !now || !sameIds(now, target)) continue;
-    const previous = before.get(item.id) ?? currentIdsOf(item);
+    // A copy of a track name that the run merged away: its WOs go back to the copy that stayed.
+    const mergedInto = (id: string) => {
+      const copy = plan.tracks.find((track) => track.existingId === id && track.duplicateOf);
+      return copy ? ids.get(copy.duplicateOf!) ?? id : id;
+    };
+    const previous = [...new Set((before.get(item.id) ?? currentIdsOf(item)).map((id) => (existing.has(id) ? id : mergedInto(id))))];
     if (sameIds(previous, now)) continue;
     const restore = previous.filter((id) => existing.has(id));
     if (restore.length < previous.length) warnings.push(`${item.id} was on a track that no longer exists; undo leaves it on ${restore.length ? 'the others' : 'no track'}.`);

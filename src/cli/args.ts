@@ -126,6 +126,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     host: values.host ?? '127.0.0.1',
     token: values.token ?? null,
   };
+  if (options.project !== null && !options.project.trim()) throw new UsageError('--project (or PCC_PROJECT) is empty; pass a project id from GET /repos.');
   if (options.apply && (options.dryRun || options.planOut)) {
     throw new UsageError('--apply runs a saved plan; it does not go with --dry-run or --plan-out.');
   }

@@ -34,6 +34,7 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 export function checkedCredentials(env: NodeJS.ProcessEnv, api: string): {token?: string; basicAuth?: string} {
   for (const name of ['PCC_TOKEN', 'PCC_BASIC_AUTH'] as const) {
     if (env[name] && CONTROL.test(env[name]!)) throw new CliError(`${name} contains control characters (a pasted line break?); set it again without them.`, 2);
+    if (env[name] && /[^\x20-\x7E]/.test(env[name]!)) throw new CliError(`${name} contains characters that an HTTP header cannot carry (only printable ASCII); set it again.`, 2);
   }
   if (env.PCC_BASIC_AUTH && !env.PCC_BASIC_AUTH.includes(':')) throw new CliError('PCC_BASIC_AUTH must be user:pass (with a colon).', 2);
   let url: URL;

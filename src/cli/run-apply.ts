@@ -20,7 +20,7 @@ function eventLine(event: ApplyEvent): string | null {
     case 'target':
       return `Applying to ${event.label}.`;
     case 'replanned':
-      return `The server changed since the plan was made (${event.differences.length} differences); the plan's placements are applied to it as it is now.`;
+      return `The server changed since the plan was made (${event.differences.length} difference${event.differences.length === 1 ? '' : 's'}); the plan's placements are applied to it as it is now.`;
     case 'track':
       return `Track "${event.name}" ${event.action === 'recovered' ? 'found after a lost answer' : event.action === 'reused' ? 'found (made meanwhile), reused' : event.action} (${event.id}).`;
     case 'track-deleted':

@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {unsendableIdReason} from '../pcc/pcc-client.js';
+import {isTrackName, MAX_TRACK_NAME, normalizeTrackName} from '../spec/spec-parser.js';
 import {sanitizeText} from '../workorders/sanitize.js';
 import type {Plan, PlanItem, PlanTrack} from './plan-types.js';
 
@@ -14,7 +15,9 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 const isText = (value: unknown): value is string => typeof value === 'string';
 const isTextOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
 const isIdList = (value: unknown): value is string[] => Array.isArray(value) && value.every((id) => typeof id === 'string' && id !== '');
-const quote = (value: unknown) => JSON.stringify(sanitizeText(String(value)));
+const quote = (value: unknown) => JSON.stringify(sanitizeText(String(value)).slice(0, 80));
+
+
 
 /**
  * Checks every part the apply engine relies on, so a hand-edited or truncated plan is refused with
@@ -45,6 +48,9 @@ export function validatePlan(data: unknown, file: string): Plan {
     if (!isText(track.key) || !track.key.trim()) refuse(`${where} has no key`);
     if (!isText(track.name) || !track.name.trim()) refuse(`${where} (${quote(track.key)}) has no name`);
     if (keys.has(track.key as string)) refuse(`two tracks have the key ${quote(track.key)}`);
+    if (!isText(track.duplicateOf) && track.key !== normalizeTrackName(track.name as string)) refuse(`${where} is named ${quote(track.name)} but keyed ${quote(track.key)}; a track's key is its name in lower case`);
+    if (isText(track.duplicateOf) && !(track.key as string).startsWith(`${track.duplicateOf}\n`)) refuse(`${where} (${quote(track.name)}) is marked as a copy under a key that is not the copy's`);
+    if (!track.existingId && !isTrackName(track.name as string)) refuse(`${where} would create a track named ${quote(track.name)}, which has control characters or is over ${MAX_TRACK_NAME} characters`);
     keys.add(track.key as string);
     if (!isTextOrNull(track.existingId ?? null)) refuse(`${where} (${quote(track.name)}) has an id that is not text`);
     if (track.existingId) {

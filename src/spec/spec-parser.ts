@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import {normalizeNewlines, readFrontMatter} from '../workorders/front-matter.js';
-import {sanitizeText} from '../workorders/sanitize.js';
+import {hasUnsafeCharacters, sanitizeText} from '../workorders/sanitize.js';
 
 export type SpecTrack = {
   name: string;
@@ -49,6 +49,14 @@ const NO_TRACK_GROUP = /\b(uncategori[sz]ed|unassigned|no[ -]track|none|miscella
  */
 export function normalizeTrackName(name: string): string {
   return name.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Longest track name a spec may create: PCC shows names in narrow columns. */
+export const MAX_TRACK_NAME = 200;
+
+/** A name fit to create: no control, invisible or direction characters, and not too long. */
+export function isTrackName(name: string): boolean {
+  return name.length <= MAX_TRACK_NAME && !hasUnsafeCharacters(name) && !/[\u200B-\u200F\u2060-\u2069\uFEFF]/.test(name);
 }
 
 /** A mapping heading names its track loosely: "### Foundation (WO-1 through WO-8)", "Testing and Quality". */
@@ -105,6 +113,10 @@ function parseTrackTable(lines: string[], section: Section, problems: SpecProble
     const order = Number(hasNameColumn ? column('track', '#', 'order') : '');
     if (!name) {
       problems.push({line: lineNumber, level: 'error', message: 'track row has no name'});
+      continue;
+    }
+    if (!isTrackName(name)) {
+      problems.push({line: lineNumber, level: 'error', message: `track "${sanitizeText(name).slice(0, 60)}" has control or invisible characters, or is over ${MAX_TRACK_NAME} characters; write it as plain text`});
       continue;
     }
     const color = column('color', 'colour');

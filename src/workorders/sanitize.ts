@@ -3,8 +3,9 @@
 
 // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-byte ESC sequences, and C1 CSI.
 const ESCAPE_SEQUENCE = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B[@-Z\\-_]|\u009B[0-?]*[ -/]*[@-~]/g;
-// Remaining C0/C1 controls, DEL, and bidirectional overrides that reorder what is shown.
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+// Remaining C0/C1 controls, DEL, bidirectional overrides that reorder what is shown, and
+// zero-width characters that make two different names look the same.
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
 const WHITESPACE_RUN = /[\t\n\r ]+/g;
 
 /** One printable line: escape sequences removed, control characters dropped, whitespace folded. */

@@ -134,6 +134,20 @@ describe('two runs at once', () => {
     expect((await serverDistribution(pcc.url)).trackNames).toHaveLength(11);
   });
 
+  it('the lock holds for any spelling of the same server', async () => {
+    const pcc = await server();
+    pcc.server.faults.delay('PUT', /\/track$/, 10, 1000);
+    const plan = await planAgainst(pcc.url);
+    const first = apply(pcc.url, {plan});
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const port = new URL(pcc.url).port;
+    for (const spelling of [`http://localhost:${port}/.`, `http://127.1:${port}`, `http://0x7f000001:${port}/`]) {
+      await expect(apply(spelling, {plan, client: {baseUrl: spelling}})).rejects.toThrow(/^another pcc-track-wizard/);
+    }
+    expect((await first).outcome.verified).toBe(true);
+    expect((await serverDistribution(pcc.url)).trackNames).toHaveLength(11);
+  });
+
   it('a lock left by a process that is gone is taken over', () => {
     process.env.PCC_TRACK_WIZARD_LOCK_DIR = tempDir();
     try {
@@ -181,12 +195,37 @@ describe('two runs at once', () => {
     const plan = await planAgainst(pcc.url);
     // The copy with more WOs stays.
     expect(plan.warnings).toContain(`The server has 2 tracks named "economy": ${copy.track.id} (2 WOs) stays; ${first.track.id} (1 WO) is a copy: the plan moves its WOs to the first and deletes it.`);
-    const {outcome, events} = await apply(pcc.url, {plan});
+    const {outcome, events, files} = await apply(pcc.url, {plan});
     expect(events.find((event) => event.type === 'track-deleted')).toMatchObject({id: first.track.id});
     expect(outcome).toMatchObject({verified: true, failed: [], tracksDeleted: [expect.stringContaining('Economy (copy')]});
     const {byTrack, trackNames} = await serverDistribution(pcc.url);
     expect(trackNames.filter((name) => name.toLowerCase() === 'economy')).toHaveLength(1);
     expect(byTrack.economy).toHaveLength(8);
+    // Undo cannot bring the deleted copy back: its WO returns to the copy that stayed.
+    const undo = parsePlan(readFileSync(files.undoPlanFile, 'utf8'), 'undo');
+    const undone = await apply(pcc.url, {plan: undo});
+    expect(undone.outcome.verified).toBe(true);
+    const restored = await serverDistribution(pcc.url);
+    expect(restored.trackIdByWo.get('WO-2026-101')).toBe(copy.track.id);
+    expect(restored.trackIdByWo.get('WO-2026-104')).toBeNull();
+  });
+
+  it("a colleague's move made during the run is left as they made it, and the run does not claim success", async () => {
+    const pcc = await server();
+    const ops = await post(pcc.url, '/tracks', {name: 'Ops'});
+    const plan = await planAgainst(pcc.url);
+    const {outcome} = await apply(pcc.url, {
+      plan,
+      onEvent: (event) => {
+        if (event.type !== 'track' || event.name !== 'Testing & Quality') return;
+        // The engine's last look before sending is held back; the colleague's move lands first.
+        pcc.server.faults.delay('GET', /\/work-orders$/, 150, 1);
+        void put(pcc.url, '/work-orders/WO-2026-020/track', {trackId: ops.track.id});
+      },
+    });
+    expect(outcome.failed).toEqual([{id: 'WO-2026-020', error: 'moved by someone else during the run (now on "Ops"); left as they put it'}]);
+    expect(outcome.verified).toBe(false);
+    expect((await serverDistribution(pcc.url)).trackIdByWo.get('WO-2026-020')).toBe(ops.track.id);
   });
 });
 
@@ -293,6 +332,8 @@ describe('plans are checked before anything is sent', () => {
     ['a track without a name', (plan) => ((plan.tracks as Record<string, unknown>[])[2].name = ''), /track 3 \("vm isolation"\) has no name/],
     ['two tracks with one key', (plan) => ((plan.tracks as Record<string, unknown>[])[1].key = 'foundation'), /two tracks have the key "foundation"/],
     ['an item on a track the plan lacks', (plan) => ((plan.items as Record<string, unknown>[])[0].plannedKey = 'nowhere'), /has plannedKey "nowhere", which is not a track of the plan/],
+    ['a track renamed but not re-keyed', (plan) => ((plan.tracks as Record<string, unknown>[])[1].name = 'Runners'), /track 2 is named "Runners" but keyed "runner reliability"/],
+    ['a track name with escape sequences', (plan) => Object.assign((plan.tracks as Record<string, unknown>[])[1], {name: 'Runner\u001b[2J', key: 'runner\u001b[2j'}), /would create a track named "Runner", which has control characters/],
   ];
   it.each(cases)('refuses %s with one sentence, before any change', async (_name, edit, expected) => {
     const pcc = await server();

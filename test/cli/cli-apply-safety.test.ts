@@ -88,6 +88,10 @@ describe('applying safely from the CLI', () => {
   it('secrets stay secret: control characters in a token, credentials in the URL', async () => {
     const token = await runCli(['--api', 'http://127.0.0.1:9', '--dry-run'], {PCC_TOKEN: 'abc\ndef-secret'});
     expect(token).toMatchObject({code: 2, stderr: 'PCC_TOKEN contains control characters (a pasted line break?); set it again without them.\n'});
+    const euro = await runCli(['--api', 'http://127.0.0.1:9', '--dry-run'], {PCC_TOKEN: 'tok\u20acn'});
+    expect(euro).toMatchObject({code: 2, stderr: 'PCC_TOKEN contains characters that an HTTP header cannot carry (only printable ASCII); set it again.\n'});
+    const empty = await runCli(['--api', 'http://127.0.0.1:9', '--dry-run', '--project', '']);
+    expect(empty).toMatchObject({code: 2, stderr: '--project (or PCC_PROJECT) is empty; pass a project id from GET /repos.\n'});
     const url = await runCli(['--api', 'http://ann:hunter2@127.0.0.1:9', '--dry-run']);
     expect(url.code).toBe(2);
     expect(url.stderr).toBe('The server address http://ann:***@127.0.0.1:9 carries credentials; pass the address without them and set PCC_BASIC_AUTH=user:pass instead.\n');
@@ -96,14 +100,14 @@ describe('applying safely from the CLI', () => {
 
   it('--json escapes C1 controls and bidi overrides; the markdown report shows them inert', async () => {
     const pcc = await server();
-    const hostile = await fetch(`${pcc.url}/repos/project-control-center/tracks`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({name: 'Ops\u009b31m\u202e'})}).then((response) => response.json() as Promise<{track: {id: string}}>);
+    const hostile = await fetch(`${pcc.url}/repos/project-control-center/tracks`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({name: 'Ops\u009b31m\u202e\u200b'})}).then((response) => response.json() as Promise<{track: {id: string}}>);
     await fetch(`${pcc.url}/repos/project-control-center/work-orders/WO-2026-120/track`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({trackId: hostile.track.id})});
     const json = await runCli(['--api', pcc.url, '--dry-run', '--json']);
     expect(json.code).toBe(0);
     expect(json.stdout).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
-    expect(json.stdout).toContain('Ops\\u009b31m\\u202e');
+    expect(json.stdout).toContain('Ops\\u009b31m\\u202e\\u200b');
     const markdown = await runCli(['--api', pcc.url, '--dry-run']);
-    expect(markdown.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u0080-\u009f\u202a-\u202e]/);
+    expect(markdown.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u0080-\u009f\u200b-\u200f\u202a-\u202e]/);
     expect(markdown.stdout).toContain('| Ops | 1 |');
   });
 });

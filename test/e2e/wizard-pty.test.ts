@@ -86,3 +86,36 @@ it('--apply without --yes asks in a terminal before changing anything', async ()
     await pcc.stop();
   }
 });
+
+it('against a PCC without the assignment route: the overview says so at once and y is not offered; with --pcc-db the same data applies and verifies through the API', async () => {
+  const pcc = await startTestServer({assignRoute: false});
+  // The server has listed its WOs once (so PCC's rows exist), as a real PCC has.
+  await fetch(`${pcc.url}/repos/${PROJECT}/work-orders`);
+  const out = tempDir();
+  const blocked = new PtySession(['--api', pcc.url, '--out', out], {cols: 80, rows: 24});
+  try {
+    await blocked.waitFor(/Cannot apply from here: the PCC server at http:\/\/127\.0\.0\.1:\d+ has no track/);
+    await blocked.press('c', 's save plan (and the command that applies it) · b back');
+    await blocked.press('y', 'Nothing can be applied from here');
+    // No edits were made: Ctrl-C leaves at once.
+    blocked.send(KEYS.ctrlC);
+    expect(await blocked.exited).toBe(0);
+  } finally {
+    blocked.kill();
+  }
+  expect(pcc.server.requests.filter((request) => request.method !== 'GET' && !request.path.includes('pcc-track-wizard-probe-'))).toEqual([]);
+
+  const session = new PtySession(['--api', pcc.url, '--pcc-db', pcc.dbFile, '--out', out], {cols: 80, rows: 24});
+  try {
+    await session.waitFor(`Applies to PCC's database`);
+    await session.press('c', /y applies to PCC's database/);
+    await session.press('y', '✔ Done: the server matches the plan.');
+    session.send('q');
+    expect(await session.exited).toBe(0);
+  } finally {
+    session.kill();
+  }
+  const workOrders = (await (await fetch(`${pcc.url}/repos/${PROJECT}/work-orders`)).json()) as {work_orders: {id: string; track: {name: string} | null}[]};
+  expect(workOrders.work_orders.find((wo) => wo.id === 'WO-2026-020')?.track?.name).toBe('Runner Reliability');
+  await pcc.stop();
+});

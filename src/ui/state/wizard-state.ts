@@ -300,7 +300,7 @@ function applyEvents(view: ApplyView, events: ApplyEvent[], now: number): ApplyV
         outcome = event.outcome;
         break;
       case 'replanned':
-        log.push(`The server changed since planning (${event.differences.length} differences): placements rebased.`);
+        log.push(`The server changed since planning (${event.differences.length} difference${event.differences.length === 1 ? '' : 's'}): placements rebased.`);
         break;
       case 'track-deleted':
         log.push(`Deleted track "${event.name}": ${event.reason}.`);
