@@ -9,7 +9,9 @@ import {stripVTControlCharacters} from 'node:util';
 import pty from '@lydell/node-pty';
 import {render} from 'ink-testing-library';
 import React from 'react';
-import {apiTarget} from '../src/cli/apply-target-choice.js';
+import {apiTarget, databaseTarget} from '../src/cli/apply-target-choice.js';
+import {PccDatabase} from '../src/pcc/pcc-database.js';
+import {PccServer} from '../src/server/pcc-server.js';
 import {applyPlan} from '../src/apply/apply-engine.js';
 import {buildPlan} from '../src/plan/build-plan.js';
 import {createPccClient} from '../src/pcc/pcc-client.js';
@@ -190,6 +192,38 @@ async function applyVersusFetch(project: GeneratedProject, scratch: string, conc
   }
 }
 
+/**
+ * The database path: the same project in a PCC-shaped SQLite file (the built-in server's, which
+ * has PCC's older shape), planned from it and applied in one transaction, then verified.
+ */
+async function applyToDatabase(project: GeneratedProject, scratch: string): Promise<{databaseApplyMs: number; databaseWriteMs: number; databaseVerified: boolean}> {
+  const file = path.join(scratch, 'pcc-bench.db');
+  const server = new PccServer({workOrdersDir: project.workOrdersDir, dbFile: file});
+  await server.start();
+  // PCC's GETs leave a row per WO; then the server is stopped, as during a maintenance window.
+  await fetch(`${server.url}/repos/project-control-center/work-orders`).then((response) => response.text());
+  await server.stop();
+  const db = PccDatabase.open(file, 'project-control-center');
+  const state = db.readState();
+  db.close();
+  const spec = parseTrackSpec(readFileSync(project.specFile, 'utf8'), project.specFile);
+  const {workOrders} = loadWorkOrdersFromFolder(project.workOrdersDir);
+  const plan = buildPlan({spec, workOrders, serverTracks: state.tracks, project: 'project-control-center', api: null});
+  let writeMs = 0;
+  const started = performance.now();
+  const outcome = await applyPlan({
+    plan: {...plan, pccDb: file},
+    openTarget: databaseTarget(file, 'project-control-center', null).openTarget,
+    journalFile: path.join(scratch, 'db.journal.jsonl'),
+    undoPlanFile: null,
+    onEvent: (event) => {
+      if (event.type === 'start') writeMs = performance.now();
+      if (event.type === 'verify') writeMs = performance.now() - writeMs;
+    },
+  });
+  return {databaseApplyMs: round(performance.now() - started), databaseWriteMs: round(writeMs), databaseVerified: outcome.verified};
+}
+
 async function main(): Promise<void> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'pcc-bench-'));
   try {
@@ -208,6 +242,9 @@ async function main(): Promise<void> {
       applyRatio: 0,
       applyWorkOrders: largest.count,
       applyVerified: false,
+      databaseApplyMs: 0,
+      databaseWriteMs: 0,
+      databaseVerified: false,
     };
     for (const project of projects) {
       log(`${project.count} WOs: dry run…`);
@@ -223,6 +260,8 @@ async function main(): Promise<void> {
     results.planMs = round(planMs(largest));
     log(`applying ${largest.count} assignments, then the bare fetch loop…`);
     Object.assign(results, await applyVersusFetch(largest, scratch).then(({verified, ...rest}) => ({...rest, applyVerified: verified})));
+    log(`applying ${largest.count} assignments into PCC's database…`);
+    Object.assign(results, await applyToDatabase(largest, scratch));
     if (args.has('--json')) {
       process.stdout.write(`${JSON.stringify(results)}\n`);
       return;
@@ -237,6 +276,7 @@ async function main(): Promise<void> {
       `Keystroke to frame, track of ${'8.5k'} WOs: median ${results.keystrokeMs.median} ms, p95 ${results.keystrokeMs.p95} ms (${Object.entries(results.keystrokeMs.byKey).map(([key, value]) => `${key} ${value.median}/${value.p95}`).join(', ')})`,
       `Planning ${results.planWorkOrders} WOs with suggestions: ${results.planMs} ms CPU`,
       `Apply ${results.applyWorkOrders}: ${results.applyMs} ms (verified: ${results.applyVerified}); bare fetch loop: ${results.fetchBaselineMs} ms; ratio ${results.applyRatio}`,
+      `Apply ${results.applyWorkOrders} into PCC's database: ${results.databaseApplyMs} ms in all (read, write, read back; verified: ${results.databaseVerified}), of which the write and its events ${results.databaseWriteMs} ms`,
       '',
       JSON.stringify(results),
     ];
