@@ -111,3 +111,27 @@ describe('applying safely from the CLI', () => {
     expect(markdown.stdout).toContain('| Ops | 1 |');
   });
 });
+
+describe('WO files PCC cannot see', () => {
+  it('are named with file, line and reason when the folder is at hand; --spec for one says why PCC does not serve it', async () => {
+    const pcc = await server();
+    const dry = await runCli(['--api', pcc.url, '--work-orders', pcc.workOrdersDir, '--dry-run', '--json']);
+    expect(dry.code).toBe(0);
+    const report = JSON.parse(dry.stdout);
+    expect(report.invisibleToPcc).toEqual([{file: path.join(pcc.workOrdersDir, 'WO-2026-118.md'), id: 'WO-2026-118', line: expect.any(Number), reason: expect.stringMatching(/^front matter is not valid YAML \(.*\); quote the value or fix the line/)}]);
+    expect(report.applyPath).toEqual({kind: 'api', text: `the API at ${pcc.url} (project project-control-center)`});
+    const text = await runCli(['--api', pcc.url, '--work-orders', pcc.workOrdersDir, '--dry-run']);
+    expect(text.stdout).toContain('## Work order files PCC cannot see (1)');
+    expect(text.stderr).toMatch(/1 work order file is not seen by PCC:\n {2}.*WO-2026-118\.md:\d+: WO-2026-118 is not seen by PCC: front matter is not valid YAML/);
+    const spec = await runCli(['--api', pcc.url, '--work-orders', pcc.workOrdersDir, '--spec', 'WO-2026-118', '--dry-run']);
+    expect(spec.code).toBe(1);
+    expect(spec.stderr).toMatch(/^The spec WO-2026-118 is not served by project project-control-center, because PCC cannot read it: .*WO-2026-118\.md:\d+: WO-2026-118 is not seen by PCC: front matter is not valid YAML/);
+  });
+
+  it('a front matter block that is never closed is reported, not silently recovered', async () => {
+    const {writeWorkOrders} = await import('../helpers/fixtures.js');
+    const dir = writeWorkOrders({'WO-2026-900.md': '---\nid: WO-2026-900\ntitle: Open ended\nstatus: ready\n\nBody without a closing line.\n'});
+    const run = await runCli(['--work-orders', dir, '--dry-run', '--json']);
+    expect(JSON.parse(run.stdout).warnings).toEqual(expect.arrayContaining([expect.stringContaining('WO-2026-900.md:1: front matter is never closed (no second `---` line); add one after the last field')]));
+  });
+});
