@@ -167,26 +167,26 @@ export function renderMarkdown(report: Report, plan: Plan): string {
     for (const id of track.workOrders) {
       const item = itemById.get(id);
       const suffix = item && item.source !== 'mapping' ? ` _(${item.source})_` : '';
-      lines.push(`- ${id}: ${title(id)}${suffix}`);
+      lines.push(`- ${md(id)}: ${title(id)}${suffix}`);
     }
   }
   lines.push('', `## No track (${report.none.length})`, '');
   if (!report.none.length) lines.push('_None._');
-  for (const id of report.none) lines.push(`- ${id}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
+  for (const id of report.none) lines.push(`- ${md(id)}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
   if (report.needsReview.length) {
     lines.push('', `## Needs review (${report.needsReview.length})`, '');
-    for (const id of report.needsReview) lines.push(`- ${id}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
+    for (const id of report.needsReview) lines.push(`- ${md(id)}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
   }
   if (report.suggested.length) {
     lines.push('', `## Suggestions (${report.suggested.length})`, '');
     for (const suggestion of report.suggested) {
       const runnerUp = suggestion.runnerUp ? `; runner-up ${md(suggestion.runnerUp.track)} ${Math.round(suggestion.runnerUp.confidence * 100)}%` : '';
-      lines.push(`- ${suggestion.id} → ${md(suggestion.track)} ${Math.round(suggestion.confidence * 100)}% ${suggestion.placed ? '(placed)' : '(left for review)'}: ${md(suggestion.reason)}${runnerUp}`);
+      lines.push(`- ${md(suggestion.id)} → ${md(suggestion.track)} ${Math.round(suggestion.confidence * 100)}% ${suggestion.placed ? '(placed)' : '(left for review)'}: ${md(suggestion.reason)}${runnerUp}`);
     }
   }
   lines.push('', `## Not in the mapping (${report.notInMapping.length})`, '');
   if (!report.notInMapping.length) lines.push('_Every work order of the project is in the mapping._');
-  for (const id of report.notInMapping) lines.push(`- ${id}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
+  for (const id of report.notInMapping) lines.push(`- ${md(id)}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
   if (report.invisibleToPcc.length) {
     lines.push('', `## Work order files PCC cannot see (${report.invisibleToPcc.length})`, '');
     lines.push('PCC leaves these files out of its lists, so their WOs cannot be assigned until the front matter is fixed:', '');
@@ -194,10 +194,10 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   }
   lines.push('', `## In the mapping but not in the project (${plan.notInProject.length})`, '');
   if (!plan.notInProject.length) lines.push('_Every mapped work order was found._');
-  for (const missing of plan.notInProject) lines.push(`- ${missing.id}: ${md(missing.title)} (spec line ${missing.line})`);
+  for (const missing of plan.notInProject) lines.push(`- ${md(missing.id)}: ${md(missing.title)} (spec line ${missing.line})`);
   if (report.apply?.failed.length) {
     lines.push('', `## Failed changes (${report.apply.failed.length})`, '');
-    for (const failure of report.apply.failed) lines.push(`- ${failure.id}: ${md(failure.error)}`);
+    for (const failure of report.apply.failed) lines.push(`- ${md(failure.id)}: ${md(failure.error)}`);
   }
   if (report.apply?.mismatches.length) {
     lines.push('', `## Verification differences (${report.apply.mismatches.length})`, '');

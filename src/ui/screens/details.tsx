@@ -19,7 +19,7 @@ export function Details({state}: {state: WizardState}) {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>
-        {item.id}: {item.safeTitle}
+        {sanitizeText(item.id)}: {item.safeTitle}
       </Text>
       <Text>Status: {sanitizeText(item.status)}{item.recovered ? ' (front matter was broken; fields recovered)' : ''}</Text>
       <Text>Goal: {item.goal ? sanitizeText(item.goal) : '—'}</Text>

@@ -62,7 +62,7 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
         const index = state.scroll + offset;
         const isCursor = index === state.cursor;
         const selected = state.selected.has(item.id);
-        const line = `${isCursor ? '›' : ' '}${selected ? '●' : ' '} ${item.id.padEnd(12)} ${fit(sanitizeText(item.status), 10)} ${fit(sourceLabel(item), 14)} ${fit(item.safeTitle, titleWidth)}`;
+        const line = `${isCursor ? '›' : ' '}${selected ? '●' : ' '} ${sanitizeText(item.id).padEnd(12)} ${fit(sanitizeText(item.status), 10)} ${fit(sourceLabel(item), 14)} ${fit(item.safeTitle, titleWidth)}`;
         return (
           <Text key={item.id} inverse={isCursor} color={selected ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
             {line}
