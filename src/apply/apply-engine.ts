@@ -39,6 +39,11 @@ export type ApplyOptions = {
   graceMs?: number;
   /** How long the server may stay unreachable before the run gives up (default 2 min). */
   maxOutageMs?: number;
+  /**
+   * Before sending, WOs are read again when the first read is older than this (default 2 s): long
+   * enough ago that someone may have moved one. Reading 10,000 WOs costs about a second.
+   */
+  rereadAfterMs?: number;
 };
 
 /** Consecutive connection failures that pause the sends. */
@@ -128,6 +133,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
 
   async function run(journal: Journal): Promise<ApplyOutcome> {
     const before = await target.readState();
+    const readAt = Date.now();
     const nowFingerprint = fingerprintOf(plan.spec.hash, before.tracks, before.workOrders.map((wo) => ({id: wo.id, trackId: wo.trackIds[0] ?? null, trackIds: wo.trackIds})));
     let resolved = resolveTrackIds(plan, before.tracks, journal);
     if (nowFingerprint !== plan.fingerprint) {
@@ -255,7 +261,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
      * WO someone moved since the start of the run, instead of overwriting their move.
      */
     async function notMovedMeanwhile(items: PlanItem[]): Promise<PlanItem[]> {
-      if (!items.length || stop()) return items;
+      if (!items.length || stop() || Date.now() - readAt < (options.rereadAfterMs ?? 2000)) return items;
       let fresh: TargetState;
       try {
         fresh = await target.readState();

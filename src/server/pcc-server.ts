@@ -314,7 +314,7 @@ export class PccServer {
     };
   }
 
-  private countsByTrack(workOrders: readonly WorkOrder[] = this.catalog.scan()): Map<string, {total: number; done: number; ready: number}> {
+  private countsByTrack(workOrders: readonly WorkOrder[] = this.catalog.recent(1000)): Map<string, {total: number; done: number; ready: number}> {
     const statusById = new Map(workOrders.map((wo) => [wo.id, wo.status]));
     const counts = new Map<string, {total: number; done: number; ready: number}>();
     for (const [id, trackId] of this.requireDb().assignments(this.projectId)) {

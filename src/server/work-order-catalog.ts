@@ -19,6 +19,16 @@ export class WorkOrderCatalog {
 
   /** How many times the folder was read, for tests. */
   scans = 0;
+  private lastScan: {at: number; workOrders: WorkOrder[]} | null = null;
+
+  /**
+   * The last listing if it is at most `maxAgeMs` old, else a fresh one: track counts are asked
+   * for before every POST, and need not stat every file each time.
+   */
+  recent(maxAgeMs: number): WorkOrder[] {
+    if (this.lastScan && Date.now() - this.lastScan.at <= maxAgeMs) return this.lastScan.workOrders;
+    return this.scan();
+  }
 
   scan(): WorkOrder[] {
     this.scans++;
@@ -47,7 +57,9 @@ export class WorkOrderCatalog {
     }
     this.cache = next;
     this.byId = byId;
-    return [...byId.values()].map((value) => value.entry.workOrder!);
+    const workOrders = [...byId.values()].map((value) => value.entry.workOrder!);
+    this.lastScan = {at: Date.now(), workOrders};
+    return workOrders;
   }
 
   /** Looks a WO up, scanning again when it is not known yet, at most once a second for misses. */

@@ -216,6 +216,7 @@ describe('two runs at once', () => {
     const plan = await planAgainst(pcc.url);
     const {outcome} = await apply(pcc.url, {
       plan,
+      rereadAfterMs: 0,
       onEvent: (event) => {
         if (event.type !== 'track' || event.name !== 'Testing & Quality') return;
         // The engine's last look before sending is held back; the colleague's move lands first.
