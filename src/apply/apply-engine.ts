@@ -415,7 +415,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     }
 
     const finalMismatches = mismatches!;
-    emit({type: 'verify', ok: finalMismatches.length === 0, mismatches: finalMismatches});
+    emit({type: 'verify', ok: finalMismatches.length === 0, mismatches: finalMismatches, targetKind: target.kind});
 
     let undoPlan: string | null = null;
     const finalState = after as TargetState | null;
@@ -428,6 +428,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     }
     const outcome: ApplyOutcome = {
       target: target.label,
+      targetKind: target.kind,
       tracksCreated,
       tracksReused,
       tracksDeleted,

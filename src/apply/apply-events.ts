@@ -14,5 +14,5 @@ export type ApplyEvent =
   | {type: 'failed'; id: string; error: string}
   | {type: 'stopping'; reason: string}
   | {type: 'grace'; waitMs: number}
-  | {type: 'verify'; ok: boolean; mismatches: string[]}
+  | {type: 'verify'; ok: boolean; mismatches: string[]; targetKind?: 'api' | 'database'}
   | {type: 'finished'; outcome: ApplyOutcome};

@@ -43,7 +43,8 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
   if (project === 'local' && planOffline && !options.project) {
     throw new CliError('This plan was made from local files; pass --project ID with the PCC project to apply it to.', 2);
   }
-  const pccDb = options.pccDb ?? pccDatabaseFromEnv(env) ?? plan.pccDb ?? null;
+  const named = options.pccDb ?? pccDatabaseFromEnv(env) ?? plan.pccDb ?? null;
+  const pccDb = named ? path.resolve(named) : null;
   if (pccDb) {
     const api = options.api ?? plan.api;
     return databaseTarget(pccDb, project, api ? clientOptionsFrom(options, env, {api, project}) : null);

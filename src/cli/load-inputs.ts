@@ -100,6 +100,13 @@ export type ApplyPath =
   | {kind: 'database'; file: string; label: string}
   | {kind: 'none'; reason: string};
 
+/** What `--apply` needs besides the plan when this session could not apply: the flags to add. */
+export function missingApplyFlags(inputs: Pick<Inputs, 'applyPath' | 'clientOptions'>): string {
+  if (inputs.applyPath.kind !== 'none') return '';
+  if (!inputs.clientOptions) return ' --api URL --project ID';
+  return existsSync('control-center.db') ? ' --pcc-db ./control-center.db' : ' --pcc-db PATH';
+}
+
 export function applyPathText(applyPath: ApplyPath): string {
   return applyPath.kind === 'none' ? applyPath.reason : applyPath.label;
 }
@@ -127,7 +134,9 @@ function readFolder(dir: string): LoadResult {
 
 /** Spec, work orders and tracks, from the server, PCC's database, or local files; and the apply path. */
 export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, overrides: {api?: string; project?: string} = {}): Promise<Inputs> {
-  const pccDb = options.pccDb ?? pccDatabaseFromEnv(env);
+  const named = options.pccDb ?? pccDatabaseFromEnv(env);
+  // Plans remember the file: an absolute path, so applying from another folder finds the same one.
+  const pccDb = named ? path.resolve(named) : null;
   const apiGiven = Boolean(options.api || overrides.api);
   if (pccDb) return loadFromDatabase(pccDb, options, env, overrides, apiGiven);
   const offline = Boolean(options.workOrders) && !apiGiven;
@@ -169,7 +178,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
   try {
     db = PccDatabase.open(file, overrides.project ?? options.project ?? null);
   } catch (error) {
-    if (error instanceof PccDatabaseError) throw new CliError(error.message);
+    if (error instanceof PccDatabaseError) throw new CliError(error.message, error.kind === 'io' ? 2 : 1);
     throw error;
   }
   try {

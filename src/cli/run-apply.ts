@@ -8,7 +8,7 @@ import type {CliOptions} from './args.js';
 import {CliError} from './errors.js';
 import {chooseTarget} from './apply-target-choice.js';
 import {safeJson} from './json-lines.js';
-import {buildReport} from '../report/report.js';
+import {buildReport, whatMatches} from '../report/report.js';
 import {siblingsOf, writeReportFiles} from './output-files.js';
 
 type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; interactive: boolean};
@@ -40,7 +40,7 @@ function eventLine(event: ApplyEvent): string | null {
     case 'stopping':
       return `Stopping: ${event.reason}.`;
     case 'verify':
-      return event.ok ? 'Verified: the server matches the plan.' : `Verification found ${event.mismatches.length} differences:\n${event.mismatches.slice(0, 20).map((m) => `  ${m}`).join('\n')}`;
+      return event.ok ? `Verified: ${whatMatches(event.targetKind)} matches the plan.` : `Verification found ${event.mismatches.length} differences:\n${event.mismatches.slice(0, 20).map((m) => `  ${m}`).join('\n')}`;
     case 'finished':
       return null;
   }

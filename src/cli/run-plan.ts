@@ -5,7 +5,7 @@ import {buildReport, renderMarkdown} from '../report/report.js';
 import type {CliOptions} from './args.js';
 import {safeJson} from './json-lines.js';
 import {sanitizeLines} from '../workorders/sanitize.js';
-import {applyPathText, loadInputs, planFrom, problemLines} from './load-inputs.js';
+import {applyPathText, loadInputs, missingApplyFlags, planFrom, problemLines} from './load-inputs.js';
 import {formatInvisible} from '../workorders/invisible.js';
 import {writeReportFiles} from './output-files.js';
 
@@ -34,7 +34,7 @@ export async function runPlanOnly(options: CliOptions, io: Io, overrides: {api?:
     if (changes.createTracks + changes.assign + changes.move + changes.clear + changes.deleteTracks === 0) lines.push('Nothing to change: the server already matches the plan.');
     lines.push(applyPath.kind === 'none' ? `Cannot apply from here: ${applyPath.text}` : `Applies to ${applyPath.text}.`);
     if (inputs.invisible.length) lines.push(`${inputs.invisible.length} work order file${inputs.invisible.length === 1 ? ' is' : 's are'} not seen by PCC:\n${inputs.invisible.map((entry) => `  ${formatInvisible(entry)}`).join('\n')}`);
-    if (options.planOut) lines.push(`Plan saved to ${options.planOut}; apply it with: pcc-track-wizard --apply ${options.planOut} --yes${applyPath.kind === 'none' ? (inputs.clientOptions ? ' --pcc-db PATH' : ' --api URL --project ID') : ''}`);
+    if (options.planOut) lines.push(`Plan saved to ${options.planOut}; apply it with: pcc-track-wizard --apply ${options.planOut} --yes${missingApplyFlags(inputs)}`);
     if (files) lines.push(`Report written to ${files.markdown} and ${files.json}.`);
     io.stderr.write(`${sanitizeLines(lines.join('\n'))}\n`);
   }

@@ -92,7 +92,7 @@ function planTracks(spec: TrackSpec, serverTracks: readonly ServerTrack[], warni
       key,
       name: track.name,
       goal: track.goal,
-      description: track.description ?? track.goal,
+      description: track.description,
       color: track.color,
       icon: track.icon,
       sortOrder: track.sortOrder,

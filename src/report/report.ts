@@ -6,6 +6,8 @@ import {sanitizeText} from '../workorders/sanitize.js';
 export type ApplyOutcome = {
   /** Where it applied: the API's URL and project, or PCC's database file and project. */
   target: string;
+  /** What was written: 'api' (the server) or 'database' (PCC's SQLite file). */
+  targetKind?: 'api' | 'database';
   tracksCreated: string[];
   tracksReused: string[];
   /** Copies of a track name that the run merged and deleted. */
@@ -150,7 +152,7 @@ export function renderMarkdown(report: Report, plan: Plan): string {
     const apply = report.apply;
     lines.push(`- Applied: ${apply.applied} changes${apply.resumed ? ` (${apply.resumed} already done by an earlier run, resumed)` : ''}, ${apply.failed.length} failed, ${apply.retries} retries, ${(apply.durationMs / 1000).toFixed(1)} s`);
     lines.push(`- Tracks created: ${apply.tracksCreated.length ? apply.tracksCreated.map(md).join(', ') : 'none'}${apply.tracksReused.length ? `; reused: ${apply.tracksReused.map(md).join(', ')}` : ''}`);
-    lines.push(`- Verification: ${apply.verified ? 'the server matches the plan' : `FAILED, ${apply.mismatches.length} differences`}${apply.stopped ? ' (the run was stopped before the end)' : ''}`);
+    lines.push(`- Verification: ${apply.verified ? `${whatMatches(apply.targetKind)} matches the plan` : `FAILED, ${apply.mismatches.length} differences`}${apply.stopped ? ' (the run was stopped before the end)' : ''}`);
     if (apply.undoPlan) lines.push(`- Undo plan: ${md(apply.undoPlan)} (apply it with \`pcc-track-wizard --apply ${apply.undoPlan} --yes\`)`);
   }
   lines.push('', '## Distribution', '', '| Track | WOs | |', '|---|---:|---|');
@@ -207,4 +209,9 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   if (!report.warnings.length) lines.push('_None._');
   for (const warning of report.warnings) lines.push(`- ${md(warning)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Who is said to match the plan after an apply: the server, or PCC's database. */
+export function whatMatches(kind: ApplyOutcome['targetKind']): string {
+  return kind === 'database' ? "PCC's database" : 'the server';
 }

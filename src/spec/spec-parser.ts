@@ -25,6 +25,9 @@ export type MappingEntry = {
 
 export type SpecProblem = {line: number; level: 'error' | 'warning'; message: string};
 
+/** A `### Group` heading of the mapping: the track it means (null: no track), where it and its last item stand. */
+export type MappingGroup = {name: string; track: string | null; line: number; lastLine: number};
+
 export type TrackSpec = {
   id: string;
   title: string;
@@ -34,6 +37,9 @@ export type TrackSpec = {
   hash: string;
   tracks: SpecTrack[];
   mapping: MappingEntry[];
+  /** The mapping's groups in file order, and the line after the section (1-based), for writing back. */
+  groups: MappingGroup[];
+  mappingEnd: number | null;
   problems: SpecProblem[];
 };
 
@@ -155,7 +161,7 @@ function matchGroup(group: string, tracks: SpecTrack[]): {track: SpecTrack | nul
   return {track: null, ambiguous: partial};
 }
 
-function parseMapping(lines: string[], section: Section, tracks: SpecTrack[], problems: SpecProblem[]): MappingEntry[] {
+function parseMapping(lines: string[], section: Section, tracks: SpecTrack[], problems: SpecProblem[], groups: MappingGroup[]): MappingEntry[] {
   const mapping: MappingEntry[] = [];
   const firstLineById = new Map<string, MappingEntry>();
   let group: {name: string; track: string | null; valid: boolean} | null = null;
@@ -168,6 +174,7 @@ function parseMapping(lines: string[], section: Section, tracks: SpecTrack[], pr
       const {track, ambiguous} = matchGroup(name, tracks);
       if (track) group = {name, track: track.name, valid: true};
       else if (NO_TRACK_GROUP.test(name.replace(/\([^)]*\)/g, ''))) group = {name, track: null, valid: true};
+      if (group?.name === name && group.valid) groups.push({name, track: group.track, line: lineNumber, lastLine: lineNumber});
       else {
         const hint = ambiguous.length
           ? `it could be any of ${ambiguous.map((t) => t.name).join(', ')}`
@@ -202,6 +209,7 @@ function parseMapping(lines: string[], section: Section, tracks: SpecTrack[], pr
       continue;
     }
     const mapped: MappingEntry = {id, title: title.trim(), group: group.name, track: group.track, line: lineNumber};
+    if (groups.length) groups[groups.length - 1].lastLine = lineNumber;
     firstLineById.set(id, mapped);
     mapping.push(mapped);
   }
@@ -232,7 +240,8 @@ export function parseTrackSpec(rawText: string, source: string): TrackSpec {
   const tracks = tableSection ? parseTrackTable(lines, tableSection, problems) : [];
   if (!tableSection) problems.push({line: 1, level: 'error', message: 'has no "## Track Definitions" section with a table of tracks'});
   else if (!tracks.length) problems.push({line: tableSection.start, level: 'error', message: 'the track table has no rows'});
-  const mapping = mappingSection ? parseMapping(lines, mappingSection, tracks, problems) : [];
+  const groups: MappingGroup[] = [];
+  const mapping = mappingSection ? parseMapping(lines, mappingSection, tracks, problems, groups) : [];
   if (!mappingSection) problems.push({line: 1, level: 'error', message: 'has no "## Assignment Mapping" section'});
   const data = front.data ?? {};
   return {
@@ -242,6 +251,8 @@ export function parseTrackSpec(rawText: string, source: string): TrackSpec {
     hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
     tracks: tracks.sort((a, b) => a.sortOrder - b.sortOrder),
     mapping,
+    groups,
+    mappingEnd: mappingSection ? mappingSection.end + 1 : null,
     problems,
   };
 }

@@ -6,7 +6,7 @@ import {applyPlan} from '../apply/apply-engine.js';
 import type {CliOptions} from '../cli/args.js';
 import {CliError} from '../cli/errors.js';
 import {apiTarget, databaseTarget} from '../cli/apply-target-choice.js';
-import {applyPathText, clientOptionsFrom, loadInputs, planFrom, problemLines} from '../cli/load-inputs.js';
+import {applyPathText, clientOptionsFrom, missingApplyFlags, loadInputs, planFrom, problemLines} from '../cli/load-inputs.js';
 import {siblingsOf, writeReportFiles} from '../cli/output-files.js';
 import {buildReport} from '../report/report.js';
 import {serializePlan} from '../plan/plan-file.js';
@@ -104,7 +104,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
   await app.waitUntilExit();
   const final = result as WizardResult;
   if (final.kind === 'saved') {
-    const needs = applyPath.kind === 'none' ? (inputs.clientOptions ? ' --pcc-db PATH' : ' --api URL --project ID') : '';
+    const needs = missingApplyFlags(inputs);
     io.stderr.write(`Plan saved to ${final.file}; apply it with: pcc-track-wizard --apply ${final.file} --yes${needs}\n`);
     return 0;
   }

@@ -18,15 +18,16 @@ export function findInvisible(folder: {workOrders: readonly WorkOrder[]; problem
     const name = path.basename(wo.source);
     const problem = folder.problems.find((candidate) => candidate.file === name && candidate.level === 'error');
     invisible.push({
-      file: wo.source,
+      file: path.resolve(wo.source),
       id: wo.id,
       line: problem?.line ?? null,
-      reason: problem ? sanitizeText(problem.message) : 'the server does not list it (is this the folder the server reads?)',
+      // The loader's note that it recovered the fields is about planning, not about PCC.
+      reason: problem ? sanitizeText(problem.message.replace(/\. Fields were recovered line by line$/, '').replace(/\. Planned from its file name$/, '')) + '.' : 'the server does not list it (is this the folder the server reads?).',
     });
   }
   return invisible;
 }
 
 export function formatInvisible(entry: InvisibleFile): string {
-  return `${sanitizeText(entry.file)}${entry.line ? `:${entry.line}` : ''}: ${sanitizeText(entry.id)} is not seen by PCC: ${entry.reason}`;
+  return `${sanitizeText(entry.file)}${entry.line ? `:${entry.line}` : ''}: ${entry.reason}`;
 }

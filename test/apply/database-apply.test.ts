@@ -48,7 +48,7 @@ describe.each<Shape>(['older', 'newer'])("applying into PCC's database (%s shape
     }
 
     const applied = await runCli(['--apply', planFile, '--yes']);
-    expect(applied.stderr).toContain('Verified: the server matches the plan.');
+    expect(applied.stderr).toContain("Verified: PCC's database matches the plan.");
     expect(applied.code).toBe(0);
     const after = placements(db);
     for (const [id, names] of plannedPlacements(planFile)) expect(after.get(id), id).toEqual(names.map((name) => (name === 'Chat Experience' ? 'chat experience' : name)).sort());
@@ -59,7 +59,7 @@ describe.each<Shape>(['older', 'newer'])("applying into PCC's database (%s shape
     expect(JSON.parse(again.stdout).changes).toMatchObject({createTracks: 0, assign: 0, move: 0, clear: 0});
 
     const undone = await runCli(['--apply', planFile.replace(/\.json$/, '.undo.json'), '--yes']);
-    expect(undone.stderr).toContain('Verified: the server matches the plan.');
+    expect(undone.stderr).toContain("Verified: PCC's database matches the plan.");
     expect(placements(db)).toEqual(before);
   });
 });

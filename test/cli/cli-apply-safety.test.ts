@@ -118,14 +118,14 @@ describe('WO files PCC cannot see', () => {
     const dry = await runCli(['--api', pcc.url, '--work-orders', pcc.workOrdersDir, '--dry-run', '--json']);
     expect(dry.code).toBe(0);
     const report = JSON.parse(dry.stdout);
-    expect(report.invisibleToPcc).toEqual([{file: path.join(pcc.workOrdersDir, 'WO-2026-118.md'), id: 'WO-2026-118', line: expect.any(Number), reason: expect.stringMatching(/^front matter is not valid YAML \(.*\); quote the value or fix the line/)}]);
+    expect(report.invisibleToPcc).toEqual([{file: path.join(pcc.workOrdersDir, 'WO-2026-118.md'), id: 'WO-2026-118', line: expect.any(Number), reason: expect.stringMatching(/^front matter is not valid YAML \(.*\); quote the value or fix the line\.$/)}]);
     expect(report.applyPath).toEqual({kind: 'api', text: `the API at ${pcc.url} (project project-control-center)`});
     const text = await runCli(['--api', pcc.url, '--work-orders', pcc.workOrdersDir, '--dry-run']);
     expect(text.stdout).toContain('## Work order files PCC cannot see (1)');
-    expect(text.stderr).toMatch(/1 work order file is not seen by PCC:\n {2}.*WO-2026-118\.md:\d+: WO-2026-118 is not seen by PCC: front matter is not valid YAML/);
+    expect(text.stderr).toMatch(/1 work order file is not seen by PCC:\n {2}.*WO-2026-118\.md:\d+: front matter is not valid YAML .*; quote the value or fix the line\.\n/);
     const spec = await runCli(['--api', pcc.url, '--work-orders', pcc.workOrdersDir, '--spec', 'WO-2026-118', '--dry-run']);
     expect(spec.code).toBe(1);
-    expect(spec.stderr).toMatch(/^The spec WO-2026-118 is not served by project project-control-center, because PCC cannot read it: .*WO-2026-118\.md:\d+: WO-2026-118 is not seen by PCC: front matter is not valid YAML/);
+    expect(spec.stderr).toMatch(/^The spec WO-2026-118 is not served by project project-control-center, because PCC cannot read it: .*WO-2026-118\.md:\d+: front matter is not valid YAML/);
   });
 
   it('a front matter block that is never closed is reported, not silently recovered', async () => {

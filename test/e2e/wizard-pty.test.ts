@@ -109,7 +109,7 @@ it('against a PCC without the assignment route: the overview says so at once and
   try {
     await session.waitFor(`Applies to PCC's database`);
     await session.press('c', /y applies to PCC's database/);
-    await session.press('y', '✔ Done: the server matches the plan.');
+    await session.press('y', "✔ Done: PCC's database matches the plan.");
     session.send('q');
     expect(await session.exited).toBe(0);
   } finally {

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
+import {whatMatches} from '../../report/report.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart} from '../components/bar-chart.js';
 import type {WizardState} from '../state/wizard-state.js';
@@ -15,7 +16,7 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
   return (
     <Box flexDirection="column">
       <Text bold color={accent(theme, ok ? 'ok' : 'error')}>
-        {ok ? '✔ Done: the server matches the plan.' : outcome.stopped ? '■ Stopped before the end.' : '✘ Finished with problems.'}
+        {ok ? `✔ Done: ${whatMatches(outcome.targetKind)} matches the plan.` : outcome.stopped ? '■ Stopped before the end.' : '✘ Finished with problems.'}
       </Text>
       <BarChart rows={distributionRows(state, view.counts)} width={state.viewport.columns} theme={theme} />
       <Text>

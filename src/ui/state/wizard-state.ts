@@ -1,4 +1,5 @@
 import type {ApplyEvent} from '../../apply/apply-events.js';
+import {whatMatches} from '../../report/report.js';
 import {moveItems, redo, startReview, undo, hasUnsavedEdits, type ReviewState} from '../../plan/plan-edits.js';
 import type {Plan} from '../../plan/plan-types.js';
 import type {ApplyOutcome} from '../../report/report.js';
@@ -294,7 +295,7 @@ function applyEvents(view: ApplyView, events: ApplyEvent[], now: number): ApplyV
         log.push(`Stopping: ${event.reason}.`);
         break;
       case 'verify':
-        log.push(event.ok ? 'Verified: the server matches the plan.' : `Verification found ${event.mismatches.length} differences.`);
+        log.push(event.ok ? `Verified: ${whatMatches(event.targetKind)} matches the plan.` : `Verification found ${event.mismatches.length} differences.`);
         break;
       case 'finished':
         outcome = event.outcome;
