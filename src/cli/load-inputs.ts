@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {PccDatabase, PccDatabaseError, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
 import {findInvisible, formatInvisible, type InvisibleFile} from '../workorders/invisible.js';
@@ -16,6 +16,10 @@ import {sanitizeText} from '../workorders/sanitize.js';
 
 export type Inputs = {
   spec: TrackSpec;
+  /** The spec's raw text and the file review decisions are written to (null: write a copy). */
+  specText: string;
+  specFile: string | null;
+  specNote: string | null;
   workOrders: WorkOrder[];
   serverTracks: ServerTrack[];
   problems: LoadProblem[];
@@ -61,10 +65,25 @@ export function clientOptionsFrom(options: CliOptions, env: NodeJS.ProcessEnv, o
   };
 }
 
-async function readSpec(options: CliOptions, client: PccClient | null, local: LoadResult | null): Promise<TrackSpec> {
+/** The spec as read: parsed, its raw text, and the file decisions can be written back to (null: a copy). */
+export type SpecSource = {spec: TrackSpec; text: string; file: string | null; note: string | null};
+
+/** A PCC checkout holds its own copy of WO-2026-115 in ./work_orders: it wins over the bundled one. */
+function specInCheckout(): string | null {
+  try {
+    const found = readdirSync('work_orders').filter((name) => /^WO-2026-115\b.*\.md$/i.test(name)).sort()[0];
+    return found ? path.join('work_orders', found) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function readSpec(options: CliOptions, client: PccClient | null, local: LoadResult | null): Promise<SpecSource> {
   const wanted = options.spec;
   let text: string;
   let source: string;
+  let file: string | null = null;
+  let note: string | null = null;
   if (wanted && looksLikeWorkOrderId(wanted) && !wanted.endsWith('.md')) {
     if (!client) throw new CliError(`--spec ${wanted} names a work order to read from the project, which needs a server; pass --api, or a spec file path.`, 2);
     text = (await client.getWorkOrder(wanted).catch((error: Error) => {
@@ -76,14 +95,17 @@ async function readSpec(options: CliOptions, client: PccClient | null, local: Lo
     })).markdown;
     source = `${wanted} (project ${client.project})`;
   } else {
-    const file = wanted ?? assetPath(DEFAULT_SPEC_FILE);
+    const checkout = wanted ? null : specInCheckout();
+    const chosen = wanted ?? checkout ?? assetPath(DEFAULT_SPEC_FILE);
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(chosen, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new CliError(`The spec file ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}; pass --spec with a track-assignment WO markdown file or a WO id.`, 2);
+      throw new CliError(`The spec file ${chosen} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}; pass --spec with a track-assignment WO markdown file or a WO id.`, 2);
     }
-    source = file;
+    source = chosen;
+    if (wanted || checkout) file = chosen;
+    if (checkout) note = `Using the spec in this checkout, ${checkout} (not the bundled copy); review decisions are written back to it.`;
   }
   const spec = parseTrackSpec(text, source);
   const errors = specErrors(spec);
@@ -91,7 +113,7 @@ async function readSpec(options: CliOptions, client: PccClient | null, local: Lo
     const lines = errors.slice(0, 10).map((problem) => `  ${formatSpecProblem(spec, problem)}`);
     throw new CliError(`The spec ${source} cannot be used (${errors.length} problem${errors.length > 1 ? 's' : ''}); fix these lines:\n${lines.join('\n')}`);
   }
-  return spec;
+  return {spec, text, file, note};
 }
 
 /** Where applying would go, known before review and found without writing anything. */
@@ -146,16 +168,19 @@ export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, ov
   if (client && clientOptions) {
     const folder = folderAtHand(options, null);
     const local = folder ? readFolder(folder) : null;
-    const spec = await readSpec(options, client, local);
+    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local);
     const [{workOrders, problems}, tracks, capability] = await Promise.all([client.listWorkOrders(), client.listTracks(), client.assignCapability()]);
     const invisible = local ? findInvisible(local, new Set(workOrders.map((wo) => wo.id))) : [];
     const applyPath: ApplyPath = capability === 'api' ? {kind: 'api', label: `the API at ${client.baseUrl} (project ${clientOptions.project})`} : {kind: 'none', reason: noRouteReason(client.baseUrl)};
-    return {spec, workOrders, serverTracks: tracks, problems, client, clientOptions, applyPath, invisible, pccDb: null, project: clientOptions.project};
+    return {spec, specText, specFile, specNote, workOrders, serverTracks: tracks, problems, client, clientOptions, applyPath, invisible, pccDb: null, project: clientOptions.project};
   }
   const local = readFolder(options.workOrders!);
-  const spec = await readSpec(options, null, local);
+  const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, null, local);
   return {
     spec,
+    specText,
+    specFile,
+    specNote,
     workOrders: local.workOrders,
     serverTracks: [],
     problems: local.problems,
@@ -192,7 +217,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
     if (!client && !local) {
       throw new CliError(`No work orders to plan: ${file} has no WO contents, and neither --api nor a work_orders folder was given (the project's path in PCC is ${db.project.path ?? 'unknown'}); pass --work-orders DIR or --api URL.`, 2);
     }
-    const spec = await readSpec(options, client, local);
+    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local);
     const listed = client ? await client.listWorkOrders() : null;
     const source = listed ?? local!;
     const invisible = local ? findInvisible(local, new Set(listed ? listed.workOrders.map((wo) => wo.id) : [...rows.keys()])) : [];
@@ -208,7 +233,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
     if (unknown.length) {
       problems.push({file, level: 'warning', message: `${unknown.length} work order${unknown.length === 1 ? ' has' : 's have'} no row in PCC's database yet (${unknown.slice(0, 5).map((wo) => sanitizeText(wo.id)).join(', ')}${unknown.length > 5 ? ', …' : ''}); PCC adds rows when it lists work orders: open the project in PCC once, then plan again. They are left out`});
     }
-    return {spec, workOrders, serverTracks: state.tracks, problems, client, clientOptions, applyPath: {kind: 'database', file, label: db.label}, invisible, pccDb: file, project};
+    return {spec, specText, specFile, specNote, workOrders, serverTracks: state.tracks, problems, client, clientOptions, applyPath: {kind: 'database', file, label: db.label}, invisible, pccDb: file, project};
   } finally {
     db.close();
   }

@@ -70,7 +70,7 @@ async function dispatch(options: CliOptions, io: CliIo, signal: AbortSignal): Pr
       const {runPlanOnly} = await import('./run-plan.js');
       return await runPlanOnly(options, io, demo ? {api: demo.url} : {});
     }
-    const {runWizard} = await import('../ui/run-wizard.js');
+    const {runWizard} = await import('./run-wizard.js');
     return await runWizard(options, io, demo ? {api: demo.url} : {});
   } finally {
     await demo?.stop();

@@ -21,6 +21,8 @@ export type ApplyOutcome = {
   mismatches: string[];
   undoPlan: string | null;
   durationMs: number;
+  /** Set when the apply was refused before anything was sent (drift, lock, a busy database …). */
+  refusal?: string;
 };
 
 export type ReportTrack = {
@@ -41,6 +43,8 @@ export type ReportSuggestion = {
   placed: boolean;
 };
 
+export type ReportChange = {id: string; title: string; kind: 'assign' | 'move' | 'clear'; from: string | null; to: string | null; why: string};
+
 export type Report = {
   project: string;
   spec: string;
@@ -53,7 +57,16 @@ export type Report = {
   notInProject: string[];
   notInMapping: string[];
   suggested: ReportSuggestion[];
-  changes: {createTracks: number; deleteTracks: number; assign: number; move: number; clear: number; unchanged: number};
+  changes: {
+    createTracks: number;
+    deleteTracks: number;
+    assign: number;
+    move: number;
+    clear: number;
+    unchanged: number;
+    /** Every change per WO, as `terraform plan` lists resources: + assign, ~ move, - clear. */
+    items: ReportChange[];
+  };
   /** Where applying goes ('api', 'database'), or 'none' with what to pass. */
   applyPath?: {kind: 'api' | 'database' | 'none'; text: string};
   /** WO files of the folder at hand that PCC does not list, with the line and the reason. */
@@ -72,6 +85,7 @@ export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Rep
     byKey.set(item.plannedKey, list);
   }
   const nameOf = new Map(plan.tracks.map((track) => [track.key, track.name]));
+  const itemById = new Map(plan.items.map((item) => [item.id, item]));
   const tracks = plan.tracks.map((track) => {
     const workOrders = byKey.get(track.key) ?? [];
     return {name: track.name, color: track.color, count: workOrders.length, workOrders, exists: track.existingId !== null, inSpec: track.inSpec};
@@ -113,6 +127,10 @@ export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Rep
       move: changeSet.move,
       clear: changeSet.clear,
       unchanged: changeSet.unchanged,
+      items: changeSet.changes.map((change) => {
+        const item = itemById.get(change.id)!;
+        return {id: change.id, title: item.title, kind: change.kind, from: change.fromKey === null ? null : nameOf.get(change.fromKey) ?? change.fromKey, to: change.toKey === null ? null : nameOf.get(change.toKey) ?? change.toKey, why: item.reason};
+      }),
     },
     ...(options.applyPath ? {applyPath: options.applyPath} : {}),
     invisibleToPcc: options.invisible ?? [],
@@ -148,12 +166,23 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   if (report.applyPath) lines.push(report.applyPath.kind === 'none' ? `- Cannot be applied from here: ${md(report.applyPath.text)}` : `- Applies to: ${md(report.applyPath.text)}`);
   if (report.apply?.target) lines.push(`- Applied to: ${md(report.apply.target)}`);
   lines.push(`- Changes: ${changes.createTracks} tracks to create${changes.deleteTracks ? `, ${changes.deleteTracks} duplicate tracks to merge and delete` : ''}, ${changes.assign} to assign, ${changes.move} to move, ${changes.clear} to clear, ${changes.unchanged} unchanged`);
+  if (report.apply?.refusal) lines.push(`- Not applied, nothing was changed: ${md(report.apply.refusal)}`);
   if (report.apply) {
     const apply = report.apply;
     lines.push(`- Applied: ${apply.applied} changes${apply.resumed ? ` (${apply.resumed} already done by an earlier run, resumed)` : ''}, ${apply.failed.length} failed, ${apply.retries} retries, ${(apply.durationMs / 1000).toFixed(1)} s`);
     lines.push(`- Tracks created: ${apply.tracksCreated.length ? apply.tracksCreated.map(md).join(', ') : 'none'}${apply.tracksReused.length ? `; reused: ${apply.tracksReused.map(md).join(', ')}` : ''}`);
     lines.push(`- Verification: ${apply.verified ? `${whatMatches(apply.targetKind)} matches the plan` : `FAILED, ${apply.mismatches.length} differences`}${apply.stopped ? ' (the run was stopped before the end)' : ''}`);
     if (apply.undoPlan) lines.push(`- Undo plan: ${md(apply.undoPlan)} (apply it with \`pcc-track-wizard --apply ${apply.undoPlan} --yes\`)`);
+  }
+  if (changes.items.length) {
+    lines.push('', `## Changes (${changes.items.length})`, '', '`+` assign, `~` move, `-` clear; grouped by where each WO goes.', '');
+    const byTarget = new Map<string, ReportChange[]>();
+    for (const change of changes.items) byTarget.set(change.to ?? 'No track', [...(byTarget.get(change.to ?? 'No track') ?? []), change]);
+    for (const [to, list] of byTarget) {
+      lines.push(`### → ${md(to)} (${list.length})`, '');
+      for (const change of list) lines.push(`- \`${change.kind === 'assign' ? '+' : change.kind === 'move' ? '~' : '-'}\` ${md(change.id)}: ${md(change.title)} (from ${md(change.from ?? 'no track')}) — ${md(change.why)}`);
+      lines.push('');
+    }
   }
   lines.push('', '## Distribution', '', '| Track | WOs | |', '|---|---:|---|');
   const max = Math.max(0, ...report.tracks.map((track) => track.count), report.none.length, report.needsReview.length);

@@ -29,9 +29,11 @@ export type AppProps = {
   onExit: (result: WizardResult) => void;
   /** Redraws during apply are batched at this interval (ms): ~20 per second. */
   frameMs?: number;
+  /** On the alternate screen: clear it on resize, so no stale line of a larger layout stays. */
+  fullScreen?: boolean;
 };
 
-export function App({plan, theme, title, applyPath, startApply, savePlan, onExit, frameMs = 50}: AppProps) {
+export function App({plan, theme, title, applyPath, startApply, savePlan, onExit, frameMs = 50, fullScreen = false}: AppProps) {
   const {exit} = useApp();
   const {stdout} = useStdout();
   const [state, dispatch] = useReducer(reduce, plan, (initial) => initialState(initial, {rows: stdout.rows || 24, columns: stdout.columns || 80}, applyPath));
@@ -46,12 +48,15 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
   useInput((input, key) => dispatch({type: 'key', key: {...key, input}}));
 
   useEffect(() => {
-    const onResize = () => dispatch({type: 'resize', rows: stdout.rows || 24, columns: stdout.columns || 80});
+    const onResize = () => {
+      if (fullScreen) stdout.write('\u001B[2J\u001B[H');
+      dispatch({type: 'resize', rows: stdout.rows || 24, columns: stdout.columns || 80});
+    };
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);
     };
-  }, [stdout]);
+  }, [stdout, fullScreen]);
 
   useEffect(() => {
     const request = state.request;
@@ -79,10 +84,9 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
       startApply(state.review.plan, (event) => pending.current.push(event), abort.signal)
         .then(setFiles)
         .catch((error: Error) => {
-          pending.current.push({type: 'failed', id: 'apply', error: error.message});
           pending.current.push({
             type: 'finished',
-            outcome: {target: '', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [{id: 'apply', error: error.message}], retries: 0, stopped: false, verified: false, mismatches: [error.message], undoPlan: null, durationMs: 0},
+            outcome: {target: '', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [], retries: 0, stopped: false, verified: false, mismatches: [], undoPlan: null, durationMs: 0, refusal: error.message},
           });
         })
         .finally(() => {

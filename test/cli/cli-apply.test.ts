@@ -40,7 +40,7 @@ describe('the CLI against a server', () => {
     expect(existsSync(`${stem}.undo.json`)).toBe(true);
 
     const again = await runCli(['--api', pcc.url, '--dry-run', '--json']);
-    expect(JSON.parse(again.stdout).changes).toEqual({createTracks: 0, deleteTracks: 0, assign: 0, move: 0, clear: 0, unchanged: 116});
+    expect(JSON.parse(again.stdout).changes).toEqual({createTracks: 0, deleteTracks: 0, assign: 0, move: 0, clear: 0, unchanged: 116, items: []});
   });
 
   it('--json prints one JSON object per event', async () => {

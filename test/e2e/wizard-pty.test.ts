@@ -119,3 +119,39 @@ it('against a PCC without the assignment route: the overview says so at once and
   expect(workOrders.work_orders.find((wo) => wo.id === 'WO-2026-020')?.track?.name).toBe('Runner Reliability');
   await pcc.stop();
 });
+
+it('a WO sent to no track stays there: the decision is written into the spec, and the next run has nothing to change', async () => {
+  const {copyFileSync} = await import('node:fs');
+  const {SEED_SPEC_FILE} = await import('../helpers/fixtures.js');
+  const pcc = await startTestServer();
+  const spec = path.join(tempDir(), 'WO-2026-115.md');
+  copyFileSync(SEED_SPEC_FILE, spec);
+  const before = readFileSync(spec, 'utf8');
+  const session = new PtySession(['--api', pcc.url, '--spec', spec, '--out', tempDir()], {cols: 80, rows: 24});
+  try {
+    await session.waitFor(/›Foundation/);
+    await session.press(KEYS.enter, /Foundation \(1\/13\).* · 1\/7/);
+    await session.press(KEYS.down + KEYS.down, /Foundation \(1\/13\).* · 3\/7/);
+    await session.press('n', 'Moved 1 to No track. u undoes.');
+    await session.press('c', 'Tracks to create 11');
+    await session.press('y', '✔ Done: the server matches the plan.');
+    session.send('q');
+    expect(await session.exited).toBe(0);
+    // The suggestions the review accepted are decisions too.
+    expect(session.all).toMatch(new RegExp(`Spec updated with the review: ${spec.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(\\d+ decisions recorded\\)\\.`));
+  } finally {
+    session.kill();
+  }
+  const after = readFileSync(spec, 'utf8');
+  expect(after).not.toBe(before);
+  expect(after.split('\n').filter((line) => !before.includes(line)).every((line) => /^- WO-\d{4}-\d+: /.test(line))).toBe(true);
+  expect(after).toMatch(/### Uncategorized\n(- .*\n)*- WO-2025-003: Kanban Work Orders CRUD\n/);
+  const again = await runCli(['--api', pcc.url, '--spec', spec, '--dry-run', '--json']);
+  const changes = JSON.parse(again.stdout).changes as {createTracks: number; move: number; clear: number; items: {id: string; why: string}[]};
+  // Every decision holds. Only a WO left in Needs review may get a new suggestion, since the
+  // mapping it learns from has grown.
+  expect({createTracks: changes.createTracks, move: changes.move, clear: changes.clear}).toEqual({createTracks: 0, move: 0, clear: 0});
+  expect(changes.items.filter((item) => !item.why.startsWith('suggested'))).toEqual([]);
+  expect(changes.items.map((item) => item.id)).not.toContain('WO-2025-003');
+  await pcc.stop();
+});

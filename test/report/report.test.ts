@@ -18,7 +18,9 @@ describe('the report', () => {
     expect(report.needsReview).toEqual(['WO-2026-120', 'WO-2026-121', 'WO-2026-122', 'WO-2026-123', 'WO-2026-124', 'WO-2026-125']);
     expect(report.notInProject).toEqual([]);
     expect(report.notInMapping).toEqual(report.needsReview);
-    expect(report.changes).toEqual({createTracks: 10, deleteTracks: 0, assign: 97, move: 0, clear: 0, unchanged: 20});
+    expect(report.changes).toMatchObject({createTracks: 10, deleteTracks: 0, assign: 97, move: 0, clear: 0, unchanged: 20});
+    expect(report.changes.items).toHaveLength(97);
+    expect(report.changes.items.find((item) => item.id === 'WO-2026-037')).toEqual({id: 'WO-2026-037', title: expect.any(String), kind: 'assign', from: null, to: 'Economy', why: expect.stringContaining('listed under "Economy"')});
     expect(report.warnings).toEqual(['WO-2026-118.md:9: broken']);
     expect(report.totals).toEqual({workOrders: 117, tracks: 11, onTracks: 97, noTrack: 14, needsReview: 6});
   });

@@ -7,7 +7,7 @@ import type {WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
 import {distributionRows} from './apply-screen.js';
 
-export type DoneFiles = {report: string; reportJson: string; planFile: string};
+export type DoneFiles = {report: string; reportJson: string; planFile: string; spec?: string | null};
 
 export function Done({state, theme, files}: {state: WizardState; theme: Theme; files: DoneFiles | null}) {
   const view = state.apply!;
@@ -16,8 +16,9 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
   return (
     <Box flexDirection="column">
       <Text bold color={accent(theme, ok ? 'ok' : 'error')}>
-        {ok ? `✔ Done: ${whatMatches(outcome.targetKind)} matches the plan.` : outcome.stopped ? '■ Stopped before the end.' : '✘ Finished with problems.'}
+        {ok ? `✔ Done: ${whatMatches(outcome.targetKind)} matches the plan.` : outcome.refusal ? '✘ Not applied; nothing was changed.' : outcome.stopped ? '■ Stopped before the end.' : '✘ Finished with problems.'}
       </Text>
+      {outcome.refusal ? <Text color={accent(theme, 'error')}>{sanitizeText(outcome.refusal)}</Text> : null}
       <BarChart rows={distributionRows(state, view.counts)} width={state.viewport.columns} theme={theme} />
       <Text>
         Applied {outcome.applied}{outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created {outcome.tracksCreated.length} tracks · failed {outcome.failed.length} · retries {outcome.retries} · {(outcome.durationMs / 1000).toFixed(1)} s
@@ -29,6 +30,7 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
       ))}
       {files ? <Text>Report: {files.report} (and {files.reportJson})</Text> : null}
       {outcome.undoPlan ? <Text>Undo plan: {outcome.undoPlan}</Text> : null}
+      {files?.spec ? <Text>{sanitizeText(files.spec)}</Text> : null}
       {!ok && files ? <Text>Resume or retry with: pcc-track-wizard --apply {files.planFile} --yes</Text> : null}
     </Box>
   );

@@ -1,0 +1,179 @@
+import {mkdirSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {render} from 'ink';
+import React from 'react';
+import {applyPlan} from '../apply/apply-engine.js';
+import type {CliOptions} from './args.js';
+import {CliError} from './errors.js';
+import {apiTarget, databaseTarget} from './apply-target-choice.js';
+import {applyPathText, clientOptionsFrom, missingApplyFlags, loadInputs, planFrom, problemLines} from './load-inputs.js';
+import {siblingsOf, writeReportFiles} from './output-files.js';
+import {buildReport, whatMatches, type ApplyOutcome} from '../report/report.js';
+import type {DoneFiles} from '../ui/screens/done.js';
+import {sanitizeLines} from '../workorders/sanitize.js';
+import {recordDecisions, type SpecRecord} from './spec-record.js';
+import {serializePlan} from '../plan/plan-file.js';
+import type {Plan} from '../plan/plan-types.js';
+import {createPccClient, DEFAULT_API} from '../pcc/pcc-client.js';
+import {pccDatabaseFromEnv} from '../pcc/pcc-database.js';
+import {App, type WizardResult} from '../ui/app.js';
+import {startSpinner} from '../ui/spinner.js';
+import {themeFrom} from '../ui/theme.js';
+import {sanitizeText} from '../workorders/sanitize.js';
+
+type Io = {stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream; env: NodeJS.ProcessEnv};
+
+/** Asks, before Ink starts, for what flags and environment did not give. */
+async function setup(options: CliOptions, io: Io, demoApi: string | undefined): Promise<{api: string | undefined; project: string | null}> {
+  if (demoApi) return {api: demoApi, project: options.project};
+  let api = options.api ?? undefined;
+  if (!api && !options.workOrders && !options.pccDb && !pccDatabaseFromEnv(io.env)) {
+    const {input} = await import('@inquirer/prompts');
+    api = await input({
+      message: 'PCC server URL',
+      default: DEFAULT_API,
+      validate: (value) => (/^https?:\/\/[^\s]+$/.test(value.trim()) ? true : 'Enter an http:// or https:// URL'),
+    });
+    api = api.trim();
+  }
+  let project = options.project;
+  if (!project && api) {
+    const client = createPccClient({...clientOptionsFrom(options, io.env, {api}), retries: 1});
+    const projects = await client.listProjects();
+    if (!projects.length) throw new CliError(`The PCC server at ${api} has no projects; add the repo in PCC first.`);
+    if (projects.length === 1) project = projects[0].id;
+    else {
+      const {select} = await import('@inquirer/prompts');
+      project = await select({message: 'Project', choices: projects.map((p) => ({name: `${sanitizeText(p.name)} (${sanitizeText(p.id)})`, value: p.id}))});
+    }
+  }
+  return {api, project};
+}
+
+export async function runWizard(options: CliOptions, io: Io, overrides: {api?: string}): Promise<number> {
+  const {api, project} = await setup(options, io, overrides.api);
+  const effective = {...options, project};
+  const stopSpinner = startSpinner(io.stderr, `Loading work orders${api ? ` from ${api}` : ` from ${options.workOrders}`}…`, io.env);
+  let inputs;
+  let plan;
+  try {
+    inputs = await loadInputs(effective, io.env, api ? {api, project: project ?? undefined} : {});
+    plan = planFrom(inputs, effective);
+  } finally {
+    stopSpinner();
+  }
+  const warnings = problemLines(inputs.problems);
+  // Each session keeps its plan, journal, reports and undo plan in a folder of its own, so a later
+  // session never meets an earlier session's journal.
+  const session = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const planFile = options.planOut ?? path.join(options.out, session, 'plan.json');
+  const files = siblingsOf(planFile);
+  const theme = themeFrom(io.env);
+
+  // Review decisions go into the spec (the user's file, or a copy in the session folder).
+  let specRecord: SpecRecord | null = null;
+  const recordSpec = (edited: Plan) => {
+    specRecord = recordDecisions(edited, {text: inputs.specText, file: inputs.specFile}, path.join(path.dirname(planFile), 'spec.md')) ?? specRecord;
+  };
+
+  const savePlan = (edited: Plan): string => {
+    mkdirSync(path.dirname(path.resolve(planFile)), {recursive: true});
+    writeFileSync(planFile, serializePlan(edited));
+    recordSpec(edited);
+    return planFile;
+  };
+
+  const applyPath = inputs.applyPath;
+  const target =
+    applyPath.kind === 'database' ? databaseTarget(applyPath.file, inputs.project, inputs.clientOptions) : applyPath.kind === 'api' && inputs.clientOptions ? apiTarget(inputs.clientOptions) : null;
+
+  let lastOutcome: ApplyOutcome | null = null;
+  let doneFiles: DoneFiles | null = null;
+  const startApply: React.ComponentProps<typeof App>['startApply'] = async (edited, onEvent, signal) => {
+    if (!target) throw new Error(applyPathText(applyPath));
+    savePlan(edited);
+    const outcome = await applyPlan({
+      plan: edited,
+      openTarget: target.openTarget,
+      journalFile: files.journal,
+      undoPlanFile: files.undo,
+      concurrency: options.concurrency,
+      failFast: options.failFast,
+      signal,
+      onEvent,
+    }).catch((error: Error): ApplyOutcome => refusedOutcome(target.label, error.message));
+    if (outcome.refusal) onEvent({type: 'finished', outcome});
+    lastOutcome = outcome;
+    const written = writeReportFiles(options.report ?? files.reportMd, edited, buildReport(edited, {mode: 'applied', warnings, apply: outcome, invisible: inputs.invisible}));
+    doneFiles = {report: written.markdown, reportJson: written.json, planFile, spec: specRecord ? specLine(specRecord) : null};
+    return doneFiles;
+  };
+
+  let result: WizardResult = {kind: 'quit'};
+  const unseen = inputs.invisible.length ? ` · ${inputs.invisible.length} WO file${inputs.invisible.length === 1 ? '' : 's'} PCC cannot see` : '';
+  const title = `${plan.project} · ${inputs.spec.id || inputs.spec.source}${unseen}${warnings.length ? ` · ${warnings.length} load warning${warnings.length === 1 ? '' : 's'} (see the report)` : ''}`;
+  if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);
+  // Full screen on the alternate buffer; the terminal's own screen comes back on every way out.
+  const screen = fullScreen(io.stdout);
+  try {
+    const app = render(
+      <App plan={plan} theme={theme} title={title} applyPath={{kind: applyPath.kind, text: applyPathText(applyPath)}} startApply={startApply} savePlan={savePlan} onExit={(value) => (result = value)} fullScreen />,
+      {exitOnCtrlC: false, stdout: io.stdout, stdin: io.stdin, stderr: io.stderr},
+    );
+    await app.waitUntilExit();
+  } finally {
+    screen.leave();
+  }
+  const final = result as WizardResult;
+  // What matters stays in the scrollback: the verdict and the files.
+  const lines: string[] = [];
+  if (final.kind === 'saved') lines.push(`Plan saved to ${final.file}; apply it with: pcc-track-wizard --apply ${final.file} --yes${missingApplyFlags(inputs)}`);
+  const outcome = lastOutcome as ApplyOutcome | null;
+  if (final.kind === 'applied' && outcome) lines.push(...summaryLines(outcome, doneFiles as DoneFiles | null));
+  const record = specRecord as SpecRecord | null;
+  if (record && final.kind === 'saved') lines.push(specLine(record));
+  if (lines.length) io.stderr.write(`${sanitizeLines(lines.join('\n'))}\n`);
+  if (final.kind === 'applied') return final.ok ? 0 : 1;
+  return 0;
+}
+
+function specLine(record: SpecRecord): string {
+  return `${record.copy ? 'Reviewed spec (a copy, since the spec was not a file of yours)' : 'Spec updated with the review'}: ${record.file} (${record.moved.length} decision${record.moved.length === 1 ? '' : 's'} recorded).`;
+}
+
+/** An apply that was refused before anything was sent: no WO failed, nothing changed. */
+function refusedOutcome(target: string, message: string): ApplyOutcome {
+  return {target, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [], retries: 0, stopped: false, verified: false, mismatches: [], undoPlan: null, durationMs: 0, refusal: message};
+}
+
+function summaryLines(outcome: ApplyOutcome, files: DoneFiles | null): string[] {
+  const ok = outcome.verified && !outcome.failed.length && !outcome.stopped;
+  const lines = [outcome.refusal ? `Not applied: ${outcome.refusal}` : ok ? `Done: ${whatMatches(outcome.targetKind)} matches the plan (${outcome.target}).` : outcome.stopped ? 'Stopped before the end.' : `Finished with problems: ${outcome.failed.length} failed, ${outcome.mismatches.length} verification differences.`];
+  if (!outcome.refusal) lines.push(`Applied ${outcome.applied}${outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created ${outcome.tracksCreated.length} tracks · failed ${outcome.failed.length} · retries ${outcome.retries}.`);
+  if (files) lines.push(`Report: ${files.report} (and ${files.reportJson}).`);
+  if (outcome.undoPlan) lines.push(`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);
+  if (files?.spec) lines.push(files.spec);
+  if (!ok && files) lines.push(`Resume or retry with: pcc-track-wizard --apply ${files.planFile} --yes`);
+  return lines;
+}
+
+/** Enters the alternate screen; leaving it (once) restores the terminal, also on SIGTERM. */
+function fullScreen(stdout: NodeJS.WriteStream): {leave: () => void} {
+  if (!stdout.isTTY) return {leave: () => {}};
+  let left = false;
+  const leave = () => {
+    if (left) return;
+    left = true;
+    process.off('SIGTERM', onTerm);
+    process.off('exit', leave);
+    stdout.write('\u001B[?1049l');
+  };
+  const onTerm = () => {
+    leave();
+    process.exit(143);
+  };
+  stdout.write('\u001B[?1049h\u001B[H');
+  process.on('SIGTERM', onTerm);
+  process.on('exit', leave);
+  return {leave};
+}
