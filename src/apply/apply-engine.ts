@@ -46,6 +46,9 @@ export type ApplyOptions = {
   rereadAfterMs?: number;
 };
 
+/** How long requests in flight at a Ctrl-C may take to answer before they are cut. */
+const IN_FLIGHT_GRACE_MS = 2000;
+
 /** Consecutive connection failures that pause the sends. */
 const OUTAGE_THRESHOLD = 3;
 /** How often one WO is put back in the queue after a connection failure. */
@@ -101,8 +104,13 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
   const emit = options.onEvent ?? (() => {});
   const started = Date.now();
   let retries = 0;
+  // Ctrl-C stops new sends at once; requests already in flight get a moment to answer, so what
+  // landed is counted, and are cut only if the server does not answer.
+  const inFlight = new AbortController();
+  const onStop = () => setTimeout(() => inFlight.abort(options.signal?.reason), IN_FLIGHT_GRACE_MS).unref();
+  options.signal?.addEventListener('abort', onStop, {once: true});
   const target = options.openTarget({
-    signal: options.signal,
+    signal: inFlight.signal,
     onRetry: (info) => {
       retries++;
       emit({type: 'retry', ...info});
@@ -126,6 +134,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     journal = Journal.open(options.journalFile, plan.fingerprint);
     return await run(journal);
   } finally {
+    options.signal?.removeEventListener('abort', onStop);
     journal?.close();
     release();
     target.close();
@@ -323,6 +332,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
           try {
             await target.setTracks(item.id, wanted);
             consecutive = 0;
+            // Counted even when the answer comes after Ctrl-C: it landed.
             onAssigned(item);
           } catch (error) {
             if (options.signal?.aborted) return;

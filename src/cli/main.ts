@@ -18,7 +18,8 @@ export type CliIo = {
 };
 
 function isInteractive(io: CliIo): boolean {
-  return Boolean(io.stdin.isTTY && io.stdout.isTTY) && io.env.TERM !== 'dumb';
+  // TERM=dumb still has a terminal: the wizard runs, without color (see the theme).
+  return Boolean(io.stdin.isTTY && io.stdout.isTTY);
 }
 
 async function serve(options: CliOptions, io: CliIo): Promise<number> {
@@ -106,6 +107,10 @@ export async function main(io: CliIo): Promise<number> {
     if ((error as Error)?.name === 'ServerConfigError') {
       say((error as Error).message);
       return 2;
+    }
+    if (error instanceof PlanFileError) {
+      say(error.message);
+      return error.exitCode;
     }
     if (error instanceof PccError || error instanceof ApplyRefused || error instanceof PlanFileError || error instanceof JournalError || error instanceof SqliteMissingError) {
       say(error.message);

@@ -4,7 +4,12 @@ import {isTrackName, MAX_TRACK_NAME, normalizeTrackName} from '../spec/spec-pars
 import {sanitizeText} from '../workorders/sanitize.js';
 import type {Plan, PlanItem, PlanTrack} from './plan-types.js';
 
-export class PlanFileError extends Error {}
+export class PlanFileError extends Error {
+  /** 2 when the user named a file that is not there (a usage problem), else 1. */
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
 
 /** Plans keep WO titles and track names as the server gave them (raw); every display sanitises them. */
 export function serializePlan(plan: Plan): string {
@@ -138,7 +143,7 @@ export function readPlanFile(file: string): Plan {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new PlanFileError(code === 'ENOENT' ? `The plan file ${file} does not exist; check the path passed to --apply.` : `The plan file ${file} cannot be read (${code}).`);
+    throw new PlanFileError(code === 'ENOENT' ? `The plan file ${file} does not exist; check the path passed to --apply.` : `The plan file ${file} cannot be read (${code}).`, code === 'ENOENT' || code === 'EISDIR' ? 2 : 1);
   }
   return parsePlan(text, file);
 }

@@ -12,6 +12,7 @@ import {Done, type DoneFiles} from './screens/done.js';
 import {currentCounts, Overview} from './screens/overview.js';
 import {TrackReview} from './screens/track-review.js';
 import {pickerChoices} from './state/picker.js';
+import {splitKeys} from './keys.js';
 import {initialState, reduce, type ApplyPathView} from './state/wizard-state.js';
 import {accent, type Theme} from './theme.js';
 
@@ -45,7 +46,9 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
   // the plan it started from only.
   const now = useMemo(() => currentCounts(plan), [plan]);
 
-  useInput((input, key) => dispatch({type: 'key', key: {...key, input}}));
+  useInput((input, key) => {
+    for (const press of splitKeys({...key, input})) dispatch({type: 'key', key: press});
+  });
 
   useEffect(() => {
     const onResize = () => {

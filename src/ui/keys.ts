@@ -128,3 +128,15 @@ export function commandFor(screen: Screen, key: KeyPress): Command | null {
 export function bindingsFor(screen: Screen): Binding[] {
   return KEY_BINDINGS.filter((binding) => binding.screens.includes(screen));
 }
+
+/**
+ * A terminal read can hold several keys (typing fast, key repeat, paste, a slow link): Ink then
+ * hands over `"jjj"` as one input. Split such plain text into one key press per character, so
+ * none is lost; Enter and Tab inside it count as those keys.
+ */
+export function splitKeys(key: KeyPress): KeyPress[] {
+  const chars = [...key.input];
+  const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end || key.escape || key.ctrl || key.meta;
+  if (chars.length < 2 || special || /[\u001B\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(key.input)) return [key];
+  return chars.map((char) => (char === '\r' || char === '\n' ? {input: '', return: true} : char === '\t' ? {input: '', tab: true} : {input: char}));
+}

@@ -85,6 +85,11 @@ describe('applying safely from the CLI', () => {
     expect(retargeted.code).toBe(0);
   });
 
+  it('a missing --apply file is a usage problem: exit 2', async () => {
+    const run = await runCli(['--apply', '/nonexistent/plan.json', '--yes']);
+    expect(run).toMatchObject({code: 2, stderr: 'The plan file /nonexistent/plan.json does not exist; check the path passed to --apply.\n'});
+  });
+
   it('secrets stay secret: control characters in a token, credentials in the URL', async () => {
     const token = await runCli(['--api', 'http://127.0.0.1:9', '--dry-run'], {PCC_TOKEN: 'abc\ndef-secret'});
     expect(token).toMatchObject({code: 2, stderr: 'PCC_TOKEN contains control characters (a pasted line break?); set it again without them.\n'});

@@ -155,3 +155,21 @@ it('a WO sent to no track stays there: the decision is written into the spec, an
   expect(changes.items.map((item) => item.id)).not.toContain('WO-2025-003');
   await pcc.stop();
 });
+
+it('TERM=dumb on a real terminal runs the wizard without color; the terminal is restored at exit', async () => {
+  const pcc = await startTestServer();
+  const session = new PtySession(['--api', pcc.url, '--out', tempDir()], {cols: 60, rows: 20, env: {TERM: 'dumb', NO_COLOR: ''}});
+  try {
+    await session.waitFor(/›Foundation/);
+    session.send(KEYS.ctrlC);
+    expect(await session.exited).toBe(0);
+    expect(session.all).not.toContain('needs an interactive terminal');
+  } finally {
+    session.kill();
+  }
+  // Entered and left the alternate screen.
+  const raw = (session as unknown as {output: string}).output;
+  expect(raw).toContain('\u001B[?1049h');
+  expect(raw.lastIndexOf('\u001B[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001B[?1049h'));
+  await pcc.stop();
+});

@@ -9,12 +9,13 @@ export class PtySession {
   readonly exited: Promise<number>;
   private readonly process: pty.IPty;
 
-  constructor(args: string[], options: {cwd?: string; cols?: number; rows?: number} = {}) {
+  constructor(args: string[], options: {cwd?: string; cols?: number; rows?: number; env?: Record<string, string>} = {}) {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('CI_') && !key.startsWith('PCC_')) env[key] = value;
     // Ink shows only the last frame when it thinks it runs in CI.
     env.CI = 'false';
     env.TERM = 'xterm-256color';
+    Object.assign(env, options.env);
     this.process = pty.spawn(process.execPath, [CLI, ...args], {cols: options.cols ?? 100, rows: options.rows ?? 30, cwd: options.cwd, env});
     this.process.onData((data) => (this.output += data));
     this.exited = new Promise((resolve) => this.process.onExit(({exitCode}) => resolve(exitCode)));

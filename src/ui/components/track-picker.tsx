@@ -11,7 +11,7 @@ export function TrackPicker({choices, query, cursor, count, height}: {choices: P
       {start > 0 ? <Text dimColor>  ↑ {start} more</Text> : null}
       {choices.slice(start, end).map((choice, offset) => (
         <Text key={choice.key ?? '@none'} inverse={start + offset === cursor}>
-          {choice.hotkey ?? ' '} {choice.label}
+          {start + offset === cursor ? '›' : ' '}{choice.hotkey ?? ' '} {choice.label}
           {choice.hint ? ` (${choice.hint})` : ''}
         </Text>
       ))}

@@ -20,7 +20,8 @@ export function finalScale(state: WizardState): number {
 }
 
 function progressBar(done: number, total: number, width: number): string {
-  const filled = total ? Math.round((done / total) * width) : width;
+  // Before the engine says how many to send, the bar is empty, not full.
+  const filled = total ? Math.round((done / total) * width) : 0;
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }
 

@@ -23,11 +23,18 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
       <Text>
         Applied {outcome.applied}{outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created {outcome.tracksCreated.length} tracks · failed {outcome.failed.length} · retries {outcome.retries} · {(outcome.durationMs / 1000).toFixed(1)} s
       </Text>
-      {outcome.mismatches.slice(0, 5).map((mismatch) => (
+      {outcome.mismatches.slice(0, 3).map((mismatch) => (
         <Text key={mismatch} color={accent(theme, 'error')} wrap="truncate-end">
           {sanitizeText(mismatch)}
         </Text>
       ))}
+      {outcome.mismatches.length > 3 ? <Text color={accent(theme, 'error')}>… and {outcome.mismatches.length - 3} more differences (all in the report)</Text> : null}
+      {outcome.failed.slice(0, 3).map((failure) => (
+        <Text key={failure.id} color={accent(theme, 'error')} wrap="truncate-end">
+          {sanitizeText(`${failure.id}: ${failure.error}`)}
+        </Text>
+      ))}
+      {outcome.failed.length > 3 ? <Text color={accent(theme, 'error')}>… and {outcome.failed.length - 3} more failures (all in the report)</Text> : null}
       {files ? <Text>Report: {files.report} (and {files.reportJson})</Text> : null}
       {outcome.undoPlan ? <Text>Undo plan: {outcome.undoPlan}</Text> : null}
       {files?.spec ? <Text>{sanitizeText(files.spec)}</Text> : null}

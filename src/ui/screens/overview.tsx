@@ -24,7 +24,8 @@ export function Overview({state, theme, now}: {state: WizardState; theme: Theme;
     const track = plan.tracks.find((candidate) => candidate.key === key);
     const count = planned[key] ?? 0;
     const before = key === REVIEW_GROUP ? 0 : now[key] ?? 0;
-    const delta = count - before;
+    // Needs review stays on no track when applied: "No track" compares both with now, as the confirm table does.
+    const delta = (key === NONE_GROUP ? count + (planned[REVIEW_GROUP] ?? 0) : count) - before;
     const notes = [track && !track.existingId ? 'new' : '', key !== REVIEW_GROUP && delta ? `${delta > 0 ? '+' : ''}${delta} vs now` : '', key === REVIEW_GROUP && count ? 'needs a decision' : ''].filter(Boolean);
     return {key, label: sanitizeText(groupName(plan, key)), count, color: track?.color ?? null, note: notes.join(', '), highlighted: index === state.overviewCursor};
   });

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
+import stringWidth from 'string-width';
 import type {PlanItem} from '../../plan/plan-types.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
@@ -19,9 +20,20 @@ function sourceLabel(item: PlanItem): string {
   }
 }
 
+/** Cut or pad to a display width: CJK and emoji take two columns, combining marks none. */
 function fit(text: string, width: number): string {
   if (width <= 1) return '';
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
+  const shown = stringWidth(text);
+  if (shown <= width) return text + ' '.repeat(width - shown);
+  let cut = '';
+  let used = 0;
+  for (const char of text) {
+    const size = stringWidth(char);
+    if (used + size > width - 1) break;
+    cut += char;
+    used += size;
+  }
+  return `${cut}…${' '.repeat(Math.max(0, width - 1 - used))}`;
 }
 
 export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) {

@@ -52,6 +52,8 @@ export type WizardState = {
   overlay: Overlay;
   /** Guided walk: Tab past the last track goes to the confirm screen. */
   walking: boolean;
+  /** Where the confirm screen was opened from, so `b` goes back there. */
+  confirmFrom: 'overview' | 'track';
   notice: string | null;
   viewport: {rows: number; columns: number};
   apply: ApplyView | null;
@@ -75,6 +77,7 @@ export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}, app
   return {
     applyPath,
     screen: 'overview',
+    confirmFrom: 'overview',
     review: startReview(plan),
     overviewCursor: 0,
     group: 0,
@@ -106,10 +109,11 @@ function clampView(state: WizardState): WizardState {
   const count = currentItems(state).length;
   const cursor = Math.max(0, Math.min(state.cursor, count - 1));
   const height = listHeight(state);
-  let scroll = Math.min(state.scroll, Math.max(0, count - height));
+  let scroll = Math.max(0, Math.min(state.scroll, count - height));
   if (cursor < scroll) scroll = cursor;
   if (cursor >= scroll + height) scroll = cursor - height + 1;
-  return cursor === state.cursor && scroll === state.scroll ? state : {...state, cursor, scroll: Math.max(0, scroll)};
+  scroll = Math.max(0, scroll);
+  return cursor === state.cursor && scroll === state.scroll ? state : {...state, cursor, scroll};
 }
 
 function openGroup(state: WizardState, group: number, walking = state.walking): WizardState {
@@ -207,7 +211,7 @@ function command(state: WizardState, name: Command): WizardState {
     case 'END':
       return onTrack ? clampView({...state, cursor: items.length - 1}) : {...state, overviewCursor: groups.length - 1};
     case 'NEXT_TRACK':
-      if (state.group + 1 >= groups.length) return state.walking ? {...state, screen: 'confirm', walking: false} : openGroup(state, 0);
+      if (state.group + 1 >= groups.length) return state.walking ? {...state, screen: 'confirm', confirmFrom: 'track', walking: false} : openGroup(state, 0);
       return openGroup(state, state.group + 1);
     case 'PREV_TRACK':
       return openGroup(state, (state.group - 1 + groups.length) % groups.length);
@@ -241,14 +245,14 @@ function command(state: WizardState, name: Command): WizardState {
     case 'HELP':
       return {...state, overlay: 'help'};
     case 'CONFIRM':
-      return {...state, screen: 'confirm', notice: null, picker: null};
+      return {...state, screen: 'confirm', confirmFrom: state.screen === 'track' ? 'track' : 'overview', notice: null, picker: null};
     case 'APPLY':
       if (state.applyPath.kind === 'none') return {...state, notice: `Nothing can be applied from here: ${state.applyPath.text} Press s to save the plan.`};
       return {...state, request: {type: 'apply'}};
     case 'SAVE':
       return {...state, request: {type: 'save'}};
     case 'BACK':
-      if (state.screen === 'confirm') return {...state, screen: state.walking || state.group ? 'track' : 'overview'};
+      if (state.screen === 'confirm') return {...state, screen: state.confirmFrom};
       return {...state, screen: 'overview', overviewCursor: state.group, walking: false, selected: new Set(), filter: '', notice: null};
     case 'QUIT':
       return state.screen === 'done' ? {...state, request: {type: 'exit'}} : quit(state);
@@ -347,6 +351,12 @@ export function reduce(state: WizardState, action: Action): WizardState {
     }
     case 'key': {
       const {key} = action;
+      // Ctrl-C always works: in the picker, while typing a filter, and on the quit prompt (where
+      // it quits), not only on the screens.
+      if (key.ctrl && key.input === 'c' && (state.overlay || state.picker || state.filterEditing)) {
+        if (state.overlay === 'quit') return {...state, overlay: null, request: {type: 'exit'}};
+        return command({...state, overlay: null, picker: null, filterEditing: false}, 'INTERRUPT');
+      }
       if (state.overlay) return overlayKey(state, key);
       if (state.picker) return pickerKey(state, key);
       if (state.filterEditing) return filterKey(state, key);

@@ -1,0 +1,94 @@
+import {render} from 'ink-testing-library';
+import React from 'react';
+import {stripVTControlCharacters} from 'node:util';
+import {describe, expect, it} from 'vitest';
+import {App} from '../../src/ui/app.js';
+import {splitKeys, type KeyPress} from '../../src/ui/keys.js';
+import {ApplyScreen} from '../../src/ui/screens/apply-screen.js';
+import {TrackReview} from '../../src/ui/screens/track-review.js';
+import {groupKeys} from '../../src/ui/state/groups.js';
+import {currentItems, initialState, reduce, type WizardState} from '../../src/ui/state/wizard-state.js';
+import stringWidth from 'string-width';
+import {samplePlan, waitFor} from '../helpers/ui.js';
+
+const press = (state: WizardState, ...keys: (string | Partial<KeyPress>)[]) =>
+  keys.reduce((current, k) => reduce(current, {type: 'key', key: typeof k === 'string' ? {input: k} : {input: '', ...k}}), state);
+const plan = samplePlan();
+const open = (name: string, rows = 24) => {
+  const index = groupKeys(plan).indexOf(name);
+  let state = initialState(plan, {rows, columns: 80});
+  for (let i = 0; i < index; i++) state = press(state, {downArrow: true});
+  return press(state, {return: true});
+};
+
+describe('defects that must not come back', () => {
+  it('PgUp never scrolls above the top (End then PgUp in a long track)', () => {
+    const state = press(open('autonomous orchestration', 20), {end: true}, {pageUp: true}, {pageUp: true}, {pageUp: true});
+    expect(state.scroll).toBe(0);
+    expect(state.cursor).toBeGreaterThanOrEqual(0);
+    const shown = currentItems(state).slice(state.scroll, state.scroll + 10);
+    expect(shown.length).toBeGreaterThan(0);
+  });
+
+  it('several printable keys in one read are each handled ("jjjjj" moves five rows)', () => {
+    expect(splitKeys({input: 'jjjjj'})).toEqual(Array.from({length: 5}, () => ({input: 'j'})));
+    expect(splitKeys({input: 'j\r'})).toEqual([{input: 'j'}, {input: '', return: true}]);
+    expect(splitKeys({input: '', downArrow: true})).toEqual([{input: '', downArrow: true}]);
+    const state = splitKeys({input: 'jjjjj'}).reduce((current, key) => reduce(current, {type: 'key', key}), open('runner reliability'));
+    expect(state.cursor).toBe(5);
+  });
+
+  it('Ctrl-C works in the picker, while typing a filter, and on the quit prompt', () => {
+    const ctrlC = {input: 'c', ctrl: true};
+    const track = open('runner reliability');
+    const inPicker = press(track, 'm');
+    expect(inPicker.picker).not.toBeNull();
+    expect(press(inPicker, ctrlC)).toMatchObject({picker: null, overlay: 'quit'});
+    const filtering = press(track, '/', 'g', 'i');
+    expect(filtering.filterEditing).toBe(true);
+    expect(press(filtering, ctrlC)).toMatchObject({filterEditing: false, overlay: 'quit'});
+    expect(press(press(filtering, ctrlC), ctrlC).request).toEqual({type: 'exit'});
+  });
+
+  it('b from the confirm screen goes back where it came from, also from the first track', () => {
+    const fromFirst = press(open('foundation'), 'c');
+    expect(fromFirst.screen).toBe('confirm');
+    expect(press(fromFirst, 'b').screen).toBe('track');
+    const fromOverview = press(initialState(plan), 'c');
+    expect(press(fromOverview, 'b').screen).toBe('overview');
+  });
+
+  it('without an apply path, y only says why and what to do', () => {
+    const state = press(initialState(plan, {rows: 24, columns: 80}, {kind: 'none', text: 'planned from local files only.'}), 'c', 'y');
+    expect(state.request).toBeNull();
+    expect(state.notice).toBe('Nothing can be applied from here: planned from local files only. Press s to save the plan.');
+  });
+
+  it('wide characters are cut by display width, so no row outgrows the terminal', () => {
+    const wide = {...plan, items: plan.items.map((item) => (item.id === 'WO-2025-001' ? {...item, safeTitle: '工作指令追踪分配🚀'.repeat(8)} : item))};
+    let state = initialState(wide, {rows: 24, columns: 60});
+    state = press(state, {return: true});
+    const view = render(<TrackReview state={state} theme={{color: false}} />);
+    const lines = stripVTControlCharacters(view.lastFrame() ?? '').split('\n');
+    const row = lines.find((line) => line.includes('WO-2025-001'))!;
+    expect(row).toContain('…');
+    expect(Math.max(...lines.map((line) => stringWidth(line)))).toBeLessThanOrEqual(60);
+  });
+
+  it('the apply screen starts with an empty bar, not a full one at 0/0', () => {
+    const state = reduce(initialState(plan), {type: 'apply-started', counts: {}, now: Date.now()});
+    const view = render(<ApplyScreen state={{...state, screen: 'apply'}} theme={{color: false}} now={Date.now()} />);
+    const frame = stripVTControlCharacters(view.lastFrame() ?? '');
+    expect(frame).toMatch(/░+ 0\/0/);
+    expect(frame).not.toMatch(/█+ 0\/0/);
+  });
+
+  it('the picker marks its cursor with a character, not only reverse video (FORCE_COLOR=0)', async () => {
+    const view = render(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />);
+    view.stdin.write('\r');
+    await waitFor(() => expect(stripVTControlCharacters(view.lastFrame() ?? '')).toContain('Foundation (1/13)'));
+    view.stdin.write('m');
+    await waitFor(() => expect(stripVTControlCharacters(view.lastFrame() ?? '')).toMatch(/^\s*│ ›\d /m));
+    view.unmount();
+  });
+});
