@@ -59,12 +59,12 @@ const REVIEW: Screen[] = ['track'];
 const LISTS: Screen[] = ['overview', 'track'];
 
 export const KEY_BINDINGS: Binding[] = [
-  {command: 'CURSOR_UP', keys: [{special: 'up'}, {char: 'k'}], label: '↑/k', help: 'move up', screens: LISTS},
-  {command: 'CURSOR_DOWN', keys: [{special: 'down'}, {char: 'j'}], label: '↓/j', help: 'move down', screens: LISTS},
-  {command: 'PAGE_UP', keys: [{special: 'pageUp'}], label: 'PgUp', help: 'page up', screens: REVIEW},
-  {command: 'PAGE_DOWN', keys: [{special: 'pageDown'}], label: 'PgDn', help: 'page down', screens: REVIEW},
-  {command: 'HOME', keys: [{special: 'home'}], label: 'Home', help: 'first item', screens: LISTS},
-  {command: 'END', keys: [{special: 'end'}], label: 'End', help: 'last item', screens: LISTS},
+  {command: 'CURSOR_UP', keys: [{special: 'up'}, {char: 'k'}], label: '↑/k', help: 'move up (scroll on confirm)', screens: [...LISTS, 'confirm']},
+  {command: 'CURSOR_DOWN', keys: [{special: 'down'}, {char: 'j'}], label: '↓/j', help: 'move down (scroll on confirm)', screens: [...LISTS, 'confirm']},
+  {command: 'PAGE_UP', keys: [{special: 'pageUp'}], label: 'PgUp', help: 'page up', screens: [...REVIEW, 'confirm']},
+  {command: 'PAGE_DOWN', keys: [{special: 'pageDown'}], label: 'PgDn', help: 'page down', screens: [...REVIEW, 'confirm']},
+  {command: 'HOME', keys: [{special: 'home'}], label: 'Home', help: 'first item', screens: [...LISTS, 'confirm']},
+  {command: 'END', keys: [{special: 'end'}], label: 'End', help: 'last item', screens: [...LISTS, 'confirm']},
   {command: 'NEXT_TRACK', keys: [{special: 'tab'}, {special: 'right'}], label: 'Tab/→', help: 'next track', screens: REVIEW},
   {command: 'PREV_TRACK', keys: [{special: 'shiftTab'}, {special: 'left'}], label: 'Shift-Tab/←', help: 'previous track', screens: REVIEW},
   {command: 'TOGGLE_SELECT', keys: [{char: ' '}], label: 'Space', help: 'select or unselect', screens: REVIEW},

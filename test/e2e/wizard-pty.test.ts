@@ -24,7 +24,7 @@ it('the whole job in a real terminal: review, move one WO to a track and one to 
     await session.press('1', 'Moved 1 to Economy. u undoes.');
     await session.press('n', 'Moved 1 to No track. u undoes.');
     // A frame can arrive in several chunks: wait for the line itself, not just the title.
-    await session.press('c', 'Tracks to create 11 · WOs to assign 99');
+    await session.press('c', 'Confirm: 11 tracks to create · 99 to assign');
     await session.press('y', '✔ Done: the server matches the plan.');
     session.send('q');
     expect(await session.exited).toBe(0);
@@ -133,7 +133,7 @@ it('a WO sent to no track stays there: the decision is written into the spec, an
     await session.press(KEYS.enter, /Foundation \(1\/13\).* · 1\/7/);
     await session.press(KEYS.down + KEYS.down, /Foundation \(1\/13\).* · 3\/7/);
     await session.press('n', 'Moved 1 to No track. u undoes.');
-    await session.press('c', 'Tracks to create 11');
+    await session.press('c', 'Confirm: 11 tracks to create');
     await session.press('y', '✔ Done: the server matches the plan.');
     session.send('q');
     expect(await session.exited).toBe(0);

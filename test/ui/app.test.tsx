@@ -64,10 +64,10 @@ describe('the wizard screens', () => {
     await waitFor(() => expect(text(view)).toContain('Foundation'));
     await type(view, KEYS.end, KEYS.up, KEYS.enter);
     await waitFor(() => expect(text(view)).toContain('Needs review (12/13) · 1/6'));
-    expect(text(view)).toMatch(/› {2}WO-2026-120 +backlog +uncategorized +Cost dashboard per track/);
+    expect(text(view)).toMatch(/› {3}WO-2026-120 +backlog +uncategorized +Cost dashboard per track/);
     await type(view, ' ', ' ');
     await waitFor(() => expect(text(view)).toContain('3/6 · 2 selected'));
-    expect(text(view)).toMatch(/ ● WO-2026-120/);
+    expect(text(view)).toMatch(/ ●  WO-2026-120/);
     await type(view, 'm');
     await waitFor(() => expect(text(view)).toContain('Move 2 work orders to…'));
     expect(text(view)).toContain('7 Economy');
@@ -106,13 +106,16 @@ describe('the wizard screens', () => {
     const view = renderApp();
     await waitFor(() => expect(text(view)).toContain('Foundation'));
     await type(view, 'c');
-    await waitFor(() => expect(text(view)).toContain('Confirm the changes'));
+    await waitFor(() => expect(text(view)).toContain('Confirm: 11 tracks to create · 97 to assign · 0 to move · 0 to clear · 20 unchanged'));
     const frame = text(view);
     expect(frame).toMatch(/│ Autonomous Orchestration │ 0\s+│ 21\s+│ \+21\s+│ yes\s+│/);
-    expect(frame).toMatch(/│ No track\s+│ 117\s+│ 20\s+│ -97/);
-    expect(frame).toContain('Tracks to create 11 · WOs to assign 97 · move 0 · clear 0 · unchanged 20');
-    expect(frame).toContain('6 work orders still need review');
+    expect(frame).toContain('6 still need review and stay on no track');
     expect(frame).toContain('Nothing has been sent yet; y applies to the server.');
+    // The body scrolls: the No track row, then every change per WO grouped by track.
+    await type(view, 'j', 'j', 'j', 'j');
+    await waitFor(() => expect(text(view)).toMatch(/│ No track\s+│ 117\s+│ 20\s+│ -97/));
+    await type(view, 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j');
+    await waitFor(() => expect(text(view)).toMatch(/→ Foundation \(7\)\n\+ WO-2025-001 Project charter \+ v0 scaffold \(from no track\) · listed under "Foundation/));
     await type(view, 's');
     await waitFor(() => expect(view.results).toEqual([{kind: 'saved', file: 'out/plan.json'}]));
     expect(view.saved).toHaveLength(1);
@@ -219,8 +222,8 @@ describe('layout', () => {
     input.write(KEYS.escape);
     await waitFor(() => expect(last()).not.toContain('Move 1 work order to…'));
     input.write('c');
-    await waitFor(() => expect(last()).toContain('Confirm the changes'));
-    expect(last()).toMatch(/\d+ more tracks without changes are not shown\./);
+    await waitFor(() => expect(last()).toContain('Confirm: 11 tracks to create'));
+    expect(last()).toMatch(/Lines 1–\d+ of \d+ \(↑↓ PgUp PgDn scroll\)/);
     expect(last()).toContain('│ Foundation');
     expect(last().split('\n').length).toBeLessThanOrEqual(24);
     instance.unmount();

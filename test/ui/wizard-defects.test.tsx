@@ -92,3 +92,60 @@ describe('defects that must not come back', () => {
     view.unmount();
   });
 });
+
+describe('every change visible before it is sent', () => {
+  it('track rows that will change carry + ~ or -', () => {
+    const state = press(open('foundation'), 'n');
+    const view = render(<TrackReview state={press(state, {downArrow: true})} theme={{color: false}} />);
+    const frame = stripVTControlCharacters(view.lastFrame() ?? '');
+    expect(frame).toMatch(/^ {2}\+ WO-2025-002 /m);
+    const none = groupKeys(state.review.plan).length - 1;
+    let inNone = initialState(state.review.plan);
+    for (let i = 0; i < none; i++) inNone = press(inNone, {downArrow: true});
+    inNone = {...press(inNone, {return: true}), review: state.review};
+    const noneView = render(<TrackReview state={inNone} theme={{color: false}} />);
+    // On no track now and planned there: no change, no sign.
+    expect(stripVTControlCharacters(noneView.lastFrame() ?? '')).toMatch(/^› {3}WO-2025-001 /m);
+  });
+
+  it.each([[60, 20], [40, 12]])('at %ix%i the confirm body scrolls to every changing track, and no frame outgrows the terminal', async (columns, rows) => {
+    const {FakeStdout} = await import('../helpers/ui.js');
+    const {render: inkRender} = await import('ink');
+    const stdout = new FakeStdout(columns, rows);
+    const stdin = Object.assign(new (await import('node:events')).EventEmitter(), {isTTY: true, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null});
+    const instance = inkRender(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
+    const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
+    const key = (data: string) => {
+      stdin.read = (() => {
+        let given = false;
+        return () => (given ? null : ((given = true), data));
+      })();
+      stdin.emit('readable');
+    };
+    await waitFor(() => expect(last()).toContain('Foundation'));
+    key('c');
+    await waitFor(() => expect(last()).toContain('Confirm:'));
+    const seen = new Set<string>();
+    for (let i = 0; i < 200 && !last().includes('→ No track'); i++) {
+      for (const line of last().split('\n')) seen.add(line);
+      expect(last().split('\n').length).toBeLessThanOrEqual(rows);
+      key('j');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    for (const line of last().split('\n')) seen.add(line);
+    const text = [...seen].join('\n');
+    for (const name of ['Foundation', 'Runner Reliability', 'Testing & Quality', 'Multi-Repo']) expect(text).toMatch(new RegExp(`(│ ${name.slice(0, 6)}|→ ${name})`));
+    instance.unmount();
+  });
+
+  it('more than 1,000 changes are confirmed by typing yes', () => {
+    const big = {...plan, items: Array.from({length: 1001}, (_, index) => ({...plan.items[0], id: `WO-2030-${index}`}))};
+    let state = press(initialState(big), 'c', 'y');
+    expect(state.request).toBeNull();
+    expect(state.typedYes).toBe('');
+    state = press(state, 'y', 'e', {return: true});
+    expect(state.request).toBeNull();
+    state = press(state, 'y', 'e', 's', {return: true});
+    expect(state.request).toEqual({type: 'apply'});
+  });
+});

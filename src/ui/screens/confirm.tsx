@@ -1,52 +1,60 @@
-import {CompactTable} from '../components/compact-table.js';
 import {Box, Text} from 'ink';
 import React from 'react';
 import {computeChanges} from '../../plan/changes.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
-import {NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
+import {CompactTable} from '../components/compact-table.js';
+import {confirmBodyHeight, confirmLines, type ConfirmRow} from '../state/confirm-lines.js';
+import {REVIEW_GROUP} from '../state/groups.js';
 import {plannedCounts, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
 import {ApplyPathLine} from './overview.js';
 
-/** One row per track, now → planned, and the totals. Nothing is sent before `y`. */
+/** Track rows (now → planned), then every change per WO; one scrolling body. Nothing is sent before `y`. */
 export function Confirm({state, now, theme}: {state: WizardState; now: Record<string, number>; theme: Theme}) {
   const plan = state.review.plan;
   const planned = plannedCounts(plan);
   const changes = computeChanges(plan);
-  const rows = plan.tracks.map((track) => {
-    const after = planned[track.key] ?? 0;
-    const before = now[track.key] ?? 0;
-    return {
-      Track: sanitizeText(track.name).slice(0, 28),
-      Now: before,
-      Planned: after,
-      Change: after === before ? '=' : `${after > before ? '+' : ''}${after - before}`,
-      Create: track.existingId ? '' : 'yes',
-    };
-  });
-  const noTrack = (planned[NONE_GROUP] ?? 0) + (planned[REVIEW_GROUP] ?? 0);
-  const noTrackNow = now[NONE_GROUP] ?? 0;
-  rows.push({Track: 'No track', Now: noTrackNow, Planned: noTrack, Change: noTrack === noTrackNow ? '=' : `${noTrack > noTrackNow ? '+' : ''}${noTrack - noTrackNow}`, Create: ''});
-  const nothing = changes.createTracks.length + changes.changes.length === 0;
-  // On a short terminal, tracks that do not change give way to those that do.
-  const room = Math.max(3, state.viewport.rows - 12);
-  let shown = rows;
-  let hidden = 0;
-  if (rows.length > room) {
-    const changing = rows.filter((row) => row.Change !== '=' || row.Create);
-    shown = changing.slice(0, room);
-    hidden = rows.length - shown.length;
+  const lines = confirmLines(plan);
+  // The table's border and heading take four lines of the window when any row shows.
+  const height = confirmBodyHeight(state.viewport.rows);
+  const start = Math.min(state.confirmScroll, Math.max(0, lines.length - 1));
+  let room = height;
+  const rows: ConfirmRow[] = [];
+  let index = start;
+  while (index < lines.length && lines[index].kind === 'row' && room > (rows.length ? 1 : 5)) {
+    rows.push((lines[index] as {row: ConfirmRow}).row);
+    room -= rows.length === 1 ? 5 : 1;
+    index++;
   }
+  const rest = lines.slice(index, index + Math.max(0, room));
+  const end = index + rest.length;
+  const nameWidth = Math.max(8, Math.min(28, state.viewport.columns - 44));
+  const nothing = changes.createTracks.length + changes.changes.length + changes.deleteTracks.length === 0;
   return (
     <Box flexDirection="column">
-      <Text bold>Confirm the changes</Text>
-      <CompactTable data={shown} />
-      {hidden ? <Text dimColor>{hidden} more tracks without changes are not shown.</Text> : null}
-      <Text>
-        Tracks to create {changes.createTracks.length} · WOs to assign {changes.assign} · move {changes.move} · clear {changes.clear} · unchanged {changes.unchanged}
+      <Text bold wrap="truncate-end">
+        Confirm: {changes.createTracks.length} tracks to create · {changes.assign} to assign · {changes.move} to move · {changes.clear} to clear · {changes.unchanged} unchanged
+        {changes.deleteTracks.length ? ` · ${changes.deleteTracks.length} copies to merge` : ''}
       </Text>
-      {planned[REVIEW_GROUP] ? <Text color={accent(theme, 'warn')}>{planned[REVIEW_GROUP]} work orders still need review; they stay on no track.</Text> : null}
-      {nothing ? <Text color={accent(theme, 'ok')}>Nothing to change: the server already matches the plan.</Text> : state.applyPath.kind === 'none' ? <ApplyPathLine state={state} theme={theme} /> : <Text>Nothing has been sent yet; y applies to {sanitizeText(state.applyPath.text)}.</Text>}
+      {rows.length ? <CompactTable data={rows.map((row) => ({...row, Track: row.Track.length > nameWidth ? `${row.Track.slice(0, nameWidth - 1)}…` : row.Track}))} /> : null}
+      {rest.map((line, offset) =>
+        line.kind === 'gap' ? (
+          <Text key={offset}> </Text>
+        ) : line.kind === 'heading' ? (
+          <Text key={offset} bold wrap="truncate-end">
+            {line.text}
+          </Text>
+        ) : line.kind === 'change' ? (
+          <Text key={offset} wrap="truncate-end" color={line.sign === '-' ? accent(theme, 'warn') : undefined}>
+            {line.sign} {line.text}
+          </Text>
+        ) : null,
+      )}
+      <Text dimColor wrap="truncate-end">
+        {lines.length > height ? `Lines ${start + 1}–${end} of ${lines.length} (↑↓ PgUp PgDn scroll)` : ' '}
+        {planned[REVIEW_GROUP] ? ` · ${planned[REVIEW_GROUP]} still need review and stay on no track` : ''}
+      </Text>
+      {nothing ? <Text color={accent(theme, 'ok')}>Nothing to change: the server already matches the plan.</Text> : state.applyPath.kind === 'none' ? <ApplyPathLine state={state} theme={theme} /> : <Text wrap="truncate-end">Nothing has been sent yet; y applies to {sanitizeText(state.applyPath.text)}.</Text>}
     </Box>
   );
 }

@@ -5,16 +5,11 @@ import type {Plan} from '../../plan/plan-types.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart, type BarRow} from '../components/bar-chart.js';
 import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
-import {plannedCounts, type WizardState} from '../state/wizard-state.js';
+import {currentCounts, plannedCounts, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
 import {windowAround} from '../state/window.js';
 
-/** The server's distribution when the plan was made, keyed like the groups. */
-export function currentCounts(plan: Plan): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const [key, count] of countByTrack(plan.items).current) counts[key ?? NONE_GROUP] = count;
-  return counts;
-}
+export {currentCounts} from '../state/groups.js';
 
 export function Overview({state, theme, now}: {state: WizardState; theme: Theme; now: Record<string, number>}) {
   const plan = state.review.plan;

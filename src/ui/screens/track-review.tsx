@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import stringWidth from 'string-width';
+import {changeOf} from '../../plan/changes.js';
 import type {PlanItem} from '../../plan/plan-types.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
@@ -44,7 +45,7 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
   const height = listHeight(state);
   const window = items.slice(state.scroll, state.scroll + height);
   const columns = state.viewport.columns;
-  const titleWidth = Math.max(10, columns - 44);
+  const titleWidth = Math.max(10, columns - 45);
   const groups = groupKeys(plan);
   const goal = track?.goal
     ? sanitizeText(track.goal)
@@ -74,7 +75,10 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
         const index = state.scroll + offset;
         const isCursor = index === state.cursor;
         const selected = state.selected.has(item.id);
-        const line = `${isCursor ? '›' : ' '}${selected ? '●' : ' '} ${sanitizeText(item.id).padEnd(12)} ${fit(sanitizeText(item.status), 10)} ${fit(sourceLabel(item), 14)} ${fit(item.safeTitle, titleWidth)}`;
+        // Rows that applying would change carry their sign: + assign, ~ move, - clear.
+        const change = changeOf(item);
+        const sign = change ? (change.kind === 'assign' ? '+' : change.kind === 'move' ? '~' : '-') : ' ';
+        const line = `${isCursor ? '›' : ' '}${selected ? '●' : ' '}${sign} ${sanitizeText(item.id).padEnd(12)} ${fit(sanitizeText(item.status), 10)} ${fit(sourceLabel(item), 14)} ${fit(item.safeTitle, titleWidth)}`;
         return (
           <Text key={item.id} inverse={isCursor} color={selected ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
             {line}

@@ -1,4 +1,4 @@
-import {needsReview} from '../../plan/changes.js';
+import {countByTrack, needsReview} from '../../plan/changes.js';
 import type {Plan, PlanItem} from '../../plan/plan-types.js';
 
 /** A list the user can review: a track (its key), Needs review, or No track. */
@@ -103,4 +103,18 @@ export function visibleItems(plan: Plan, key: GroupKey, filter: string): PlanIte
   const result = list.filter((item) => matchesFilter(item, needle));
   filterMemo = {list, filter: needle, result};
   return result;
+}
+
+/** Counts per group of the plan as it stands now (planned). */
+export function plannedCounts(plan: Plan): Record<GroupKey, number> {
+  const counts: Record<GroupKey, number> = {};
+  for (const [key, list] of groupMembers(plan)) counts[key] = list.length;
+  return counts;
+}
+
+/** The server's distribution when the plan was made, keyed like the groups. */
+export function currentCounts(plan: Plan): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [key, count] of countByTrack(plan.items).current) counts[key ?? NONE_GROUP] = count;
+  return counts;
 }

@@ -1,5 +1,7 @@
 import type {ApplyEvent} from '../../apply/apply-events.js';
 import {whatMatches} from '../../report/report.js';
+import {computeChanges} from '../../plan/changes.js';
+import {confirmBodyHeight, confirmLines} from './confirm-lines.js';
 import {moveItems, redo, startReview, undo, hasUnsavedEdits, type ReviewState} from '../../plan/plan-edits.js';
 import type {Plan} from '../../plan/plan-types.js';
 import type {ApplyOutcome} from '../../report/report.js';
@@ -54,6 +56,10 @@ export type WizardState = {
   walking: boolean;
   /** Where the confirm screen was opened from, so `b` goes back there. */
   confirmFrom: 'overview' | 'track';
+  /** First line of the confirm screen's scrolling body. */
+  confirmScroll: number;
+  /** Typed so far in answer to "type yes" (large applies); null when not asked. */
+  typedYes: string | null;
   notice: string | null;
   viewport: {rows: number; columns: number};
   apply: ApplyView | null;
@@ -78,6 +84,8 @@ export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}, app
     applyPath,
     screen: 'overview',
     confirmFrom: 'overview',
+    confirmScroll: 0,
+    typedYes: null,
     review: startReview(plan),
     overviewCursor: 0,
     group: 0,
@@ -187,6 +195,29 @@ function overlayKey(state: WizardState, key: KeyPress): WizardState {
   return {...state, overlay: null};
 }
 
+/** More changes than this are confirmed by typing "yes". */
+export const TYPE_YES_ABOVE = 1000;
+
+const SCROLLS: Partial<Record<Command, number | 'home' | 'end'>> = {CURSOR_UP: -1, CURSOR_DOWN: 1, PAGE_UP: -10, PAGE_DOWN: 10, HOME: 'home', END: 'end'};
+
+function scrollConfirm(state: WizardState, by: number | 'home' | 'end'): WizardState {
+  const total = confirmLines(state.review.plan).length;
+  const height = confirmBodyHeight(state.viewport.rows);
+  const last = Math.max(0, total - height + 4);
+  const page = Math.max(1, height - 5);
+  const next = by === 'home' ? 0 : by === 'end' ? last : state.confirmScroll + (Math.abs(by) === 10 ? Math.sign(by) * page : by);
+  return {...state, confirmScroll: Math.max(0, Math.min(last, next))};
+}
+
+function typeYesKey(state: WizardState, key: KeyPress): WizardState {
+  const typed = state.typedYes ?? '';
+  if (key.escape) return {...state, typedYes: null, notice: 'Not applied.'};
+  if (key.return) return typed.trim().toLowerCase() === 'yes' ? {...state, typedYes: null, request: {type: 'apply'}} : {...state, typedYes: '', notice: 'Type yes and Enter to apply, or Esc.'};
+  if (isBackspace(key)) return {...state, typedYes: typed.slice(0, -1)};
+  if (isPrintable(key)) return {...state, typedYes: (typed + key.input).slice(0, 10)};
+  return state;
+}
+
 function quit(state: WizardState): WizardState {
   if (hasUnsavedEdits(state.review) || state.screen === 'track') return {...state, overlay: 'quit'};
   return {...state, request: {type: 'exit'}};
@@ -197,6 +228,7 @@ function command(state: WizardState, name: Command): WizardState {
   const onTrack = state.screen === 'track';
   const items = onTrack ? currentItems(state) : [];
   const page = listHeight(state);
+  if (state.screen === 'confirm' && SCROLLS[name] !== undefined) return scrollConfirm(state, SCROLLS[name]!);
   switch (name) {
     case 'CURSOR_UP':
       return onTrack ? clampView({...state, cursor: state.cursor - 1}) : {...state, overviewCursor: Math.max(0, state.overviewCursor - 1)};
@@ -245,9 +277,11 @@ function command(state: WizardState, name: Command): WizardState {
     case 'HELP':
       return {...state, overlay: 'help'};
     case 'CONFIRM':
-      return {...state, screen: 'confirm', confirmFrom: state.screen === 'track' ? 'track' : 'overview', notice: null, picker: null};
+      return {...state, screen: 'confirm', confirmFrom: state.screen === 'track' ? 'track' : 'overview', confirmScroll: 0, notice: null, picker: null};
     case 'APPLY':
       if (state.applyPath.kind === 'none') return {...state, notice: `Nothing can be applied from here: ${state.applyPath.text} Press s to save the plan.`};
+      // A large change is confirmed by typing, not by one key.
+      if (computeChanges(state.review.plan).changes.length > TYPE_YES_ABOVE) return {...state, typedYes: '', notice: null};
       return {...state, request: {type: 'apply'}};
     case 'SAVE':
       return {...state, request: {type: 'save'}};
@@ -353,11 +387,12 @@ export function reduce(state: WizardState, action: Action): WizardState {
       const {key} = action;
       // Ctrl-C always works: in the picker, while typing a filter, and on the quit prompt (where
       // it quits), not only on the screens.
-      if (key.ctrl && key.input === 'c' && (state.overlay || state.picker || state.filterEditing)) {
+      if (key.ctrl && key.input === 'c' && (state.overlay || state.picker || state.filterEditing || state.typedYes !== null)) {
         if (state.overlay === 'quit') return {...state, overlay: null, request: {type: 'exit'}};
-        return command({...state, overlay: null, picker: null, filterEditing: false}, 'INTERRUPT');
+        return command({...state, overlay: null, picker: null, filterEditing: false, typedYes: null}, 'INTERRUPT');
       }
       if (state.overlay) return overlayKey(state, key);
+      if (state.typedYes !== null) return typeYesKey(state, key);
       if (state.picker) return pickerKey(state, key);
       if (state.filterEditing) return filterKey(state, key);
       const name = commandFor(state.screen, key);
@@ -367,8 +402,4 @@ export function reduce(state: WizardState, action: Action): WizardState {
 }
 
 /** Counts per group of the plan as it stands now (planned) and on the server (current). */
-export function plannedCounts(plan: Plan): Record<GroupKey, number> {
-  const counts: Record<GroupKey, number> = {};
-  for (const [key, list] of groupMembers(plan)) counts[key] = list.length;
-  return counts;
-}
+export {currentCounts, plannedCounts} from './groups.js';
