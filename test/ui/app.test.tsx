@@ -153,7 +153,7 @@ describe('the wizard screens', () => {
     await waitFor(() => expect(text(view)).toContain('Report: out/plan.report.md'));
     expect(text(view)).toContain('Applied 2 · created 1 tracks · failed 1 · retries 1 · 1.2 s');
     expect(text(view)).toContain('WO-2026-102 is on no track, the plan says "Economy"');
-    expect(text(view)).toContain('Resume or retry with: pcc-track-wizard --apply out/plan.json --yes');
+    expect(text(view)).toContain('Retry: pcc-track-wizard --apply out/plan.json --yes');
     await type(view, 'q');
     await waitFor(() => expect(view.results).toEqual([{kind: 'applied', ok: false}]));
   });

@@ -112,7 +112,7 @@ describe('every change visible before it is sent', () => {
     const {FakeStdout} = await import('../helpers/ui.js');
     const {render: inkRender} = await import('ink');
     const stdout = new FakeStdout(columns, rows);
-    const stdin = Object.assign(new (await import('node:events')).EventEmitter(), {isTTY: true, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null});
+    const stdin = Object.assign(new (await import('node:events')).EventEmitter(), {isTTY: true, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: (): string | null => null});
     const instance = inkRender(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
     const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
     const key = (data: string) => {
@@ -147,5 +147,27 @@ describe('every change visible before it is sent', () => {
     expect(state.request).toBeNull();
     state = press(state, 'y', 'e', 's', {return: true});
     expect(state.request).toEqual({type: 'apply'});
+  });
+});
+
+describe('no frame taller than the terminal', () => {
+  const small = (rows: number, columns: number) => ({...initialState(plan, {rows, columns})});
+  it.each([[60, 20], [40, 12]])('help, details and done fit %ix%i', async (columns, rows) => {
+    const {HelpOverlay} = await import('../../src/ui/components/help-overlay.js');
+    const {Details} = await import('../../src/ui/screens/details.js');
+    const {Done} = await import('../../src/ui/screens/done.js');
+    const height = (node: React.ReactElement) => stripVTControlCharacters(render(node).lastFrame() ?? '').split('\n').length;
+    // The App adds three lines around a screen: the title, the notice and the footer.
+    expect(height(<HelpOverlay screen="track" rows={rows} columns={columns} />) + 3).toBeLessThanOrEqual(rows);
+    const track = press(small(rows, columns), {return: true});
+    expect(height(<Details state={track} />) + 3).toBeLessThanOrEqual(rows);
+    const applied = reduce(reduce(small(rows, columns), {type: 'apply-started', counts: {}, now: 0}), {
+      type: 'apply-events',
+      now: 1,
+      events: [{type: 'finished', outcome: {target: 't', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 3, resumed: 0, failed: [{id: 'a', error: 'x'}, {id: 'b', error: 'y'}, {id: 'c', error: 'z'}, {id: 'd', error: 'w'}], retries: 0, stopped: false, verified: false, mismatches: ['m1', 'm2', 'm3', 'm4', 'm5'], undoPlan: 'u.json', durationMs: 1}}],
+    });
+    const done = stripVTControlCharacters(render(<Done state={applied} theme={{color: false}} files={{report: 'r.md', reportJson: 'r.json', planFile: 'p.json', spec: 'Spec updated'}} />).lastFrame() ?? '');
+    expect(done.split('\n').length + 3).toBeLessThanOrEqual(rows);
+    expect(done.split('\n')[0]).toBe('✘ Finished with problems.');
   });
 });

@@ -7,19 +7,22 @@ export function HelpOverlay({screen, rows, columns}: {screen: Screen; rows: numb
   const lines = bindingsFor(screen).map((binding) => ({key: `${binding.command}-${binding.label}`, label: binding.label, help: binding.help}));
   // Header, notice and footer lines, the border, the title and the closing line.
   const fitsOneColumn = lines.length + 7 <= rows || columns < 70;
-  const half = fitsOneColumn ? lines.length : Math.ceil(lines.length / 2);
+  // Never taller than the terminal: what does not fit is counted, not pushed off the top.
+  const room = Math.max(1, rows - 7);
+  const half = Math.min(room, fitsOneColumn ? lines.length : Math.ceil(lines.length / 2));
+  const hidden = Math.max(0, lines.length - (fitsOneColumn ? half : half * 2));
   const helpWidth = fitsOneColumn ? columns - 18 : Math.floor((columns - 6) / 2) - 13;
   const cell = (line: (typeof lines)[number] | undefined) => (line ? `${line.label.padEnd(12)}${line.help.length > helpWidth ? `${line.help.slice(0, helpWidth - 1)}…` : line.help.padEnd(helpWidth)}` : '');
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Keys on this screen</Text>
       {lines.slice(0, half).map((line, index) => (
-        <Text key={line.key}>
+        <Text key={line.key} wrap="truncate-end">
           {cell(line)}
           {fitsOneColumn ? '' : ` ${cell(lines[half + index])}`}
         </Text>
       ))}
-      <Text dimColor>Any key closes this help.</Text>
+      <Text dimColor wrap="truncate-end">{hidden ? `${hidden} more keys on a taller terminal · ` : ''}Any key closes this help.</Text>
     </Box>
   );
 }

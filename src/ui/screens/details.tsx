@@ -16,24 +16,30 @@ export function Details({state}: {state: WizardState}) {
     return key === null ? 'no track' : groupName(plan, key);
   };
   const suggestion = item.suggestion;
+  const lines = [
+    `Status: ${sanitizeText(item.status)}${item.recovered ? ' (front matter was broken; fields recovered)' : ''}`,
+    `Now: ${item.currentKey ? sanitizeText(groupName(plan, item.currentKey)) : 'no track'} · Planned: ${item.plannedKey ? sanitizeText(groupName(plan, item.plannedKey)) : 'no track'}`,
+    `Why: ${sanitizeText(item.reason)}`,
+    ...(suggestion
+      ? [`Suggestion: ${sanitizeText(groupName(plan, suggestion.key))} ${Math.round(suggestion.confidence * 100)}% — ${sanitizeText(suggestion.reason)}${suggestion.runnerUp ? `; runner-up ${sanitizeText(groupName(plan, suggestion.runnerUp.key))} ${Math.round(suggestion.runnerUp.confidence * 100)}%` : ''}`]
+      : []),
+    `Goal: ${item.goal ? sanitizeText(item.goal) : '—'}`,
+    `Tags: ${item.tags.length ? item.tags.map(sanitizeText).join(', ') : '—'}`,
+    `Depends on: ${item.dependsOn.length ? item.dependsOn.map((id) => `${sanitizeText(id)} (${sanitizeText(trackOf(id))})`).join(', ') : '—'}`,
+  ];
+  // Never taller than the terminal: the id and title first, then what fits, one line each.
+  const room = Math.max(1, state.viewport.rows - 8);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
-      <Text bold>
+      <Text bold wrap="truncate-end">
         {sanitizeText(item.id)}: {item.safeTitle}
       </Text>
-      <Text>Status: {sanitizeText(item.status)}{item.recovered ? ' (front matter was broken; fields recovered)' : ''}</Text>
-      <Text>Goal: {item.goal ? sanitizeText(item.goal) : '—'}</Text>
-      <Text>Tags: {item.tags.length ? item.tags.map(sanitizeText).join(', ') : '—'}</Text>
-      <Text>Depends on: {item.dependsOn.length ? item.dependsOn.map((id) => `${sanitizeText(id)} (${sanitizeText(trackOf(id))})`).join(', ') : '—'}</Text>
-      <Text>Now: {item.currentKey ? sanitizeText(groupName(plan, item.currentKey)) : 'no track'} · Planned: {item.plannedKey ? sanitizeText(groupName(plan, item.plannedKey)) : 'no track'}</Text>
-      <Text>Why: {sanitizeText(item.reason)}</Text>
-      {suggestion ? (
-        <Text>
-          Suggestion: {sanitizeText(groupName(plan, suggestion.key))} {Math.round(suggestion.confidence * 100)}% — {sanitizeText(suggestion.reason)}
-          {suggestion.runnerUp ? `; runner-up ${sanitizeText(groupName(plan, suggestion.runnerUp.key))} ${Math.round(suggestion.runnerUp.confidence * 100)}%` : ''}
+      {lines.slice(0, room).map((line) => (
+        <Text key={line} wrap="truncate-end">
+          {line}
         </Text>
-      ) : null}
-      <Text dimColor>Any key closes.</Text>
+      ))}
+      <Text dimColor wrap="truncate-end">{lines.length > room ? `${lines.length - room} more lines on a taller terminal · ` : ''}Any key closes.</Text>
     </Box>
   );
 }

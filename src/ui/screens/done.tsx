@@ -9,36 +9,54 @@ import {distributionRows} from './apply-screen.js';
 
 export type DoneFiles = {report: string; reportJson: string; planFile: string; spec?: string | null};
 
+/**
+ * The verdict, what happened and where the files are, then the chart with what room is left:
+ * on a short terminal the chart and the detail lines give way, never the verdict.
+ */
 export function Done({state, theme, files}: {state: WizardState; theme: Theme; files: DoneFiles | null}) {
   const view = state.apply!;
   const outcome = view.outcome!;
   const ok = outcome.verified && !outcome.failed.length && !outcome.stopped;
+  const fileLines = [
+    files ? `Report: ${files.report}` : null,
+    outcome.undoPlan ? `Undo plan: ${outcome.undoPlan}` : null,
+    files?.spec ? sanitizeText(files.spec) : null,
+    !ok && files ? `Retry: pcc-track-wizard --apply ${files.planFile} --yes` : null,
+  ].filter((line): line is string => line !== null);
+  // The title, notice and footer lines of the app, the verdict and the summary line.
+  let room = state.viewport.rows - 3 - 2 - (outcome.refusal ? 1 : 0) - fileLines.length;
+  const problems = [...outcome.mismatches, ...outcome.failed.map((failure) => `${failure.id}: ${failure.error}`)];
+  let problemLines: string[] = [];
+  if (problems.length) {
+    const shown = Math.max(0, Math.min(3, problems.length, room - 1));
+    problemLines = problems.slice(0, shown);
+    if (problems.length > shown) problemLines.push(`… ${problems.length - shown} ${shown ? 'more ' : ''}problem${problems.length - shown === 1 ? '' : 's'} (all in the report)`);
+    room -= problemLines.length;
+  }
+  const allRows = distributionRows(state, view.counts);
+  const chartRows = room >= allRows.length ? allRows : allRows.slice(0, Math.max(0, room - 1));
+  const hiddenRows = allRows.length - chartRows.length;
   return (
     <Box flexDirection="column">
-      <Text bold color={accent(theme, ok ? 'ok' : 'error')}>
+      <Text bold color={accent(theme, ok ? 'ok' : 'error')} wrap="truncate-end">
         {ok ? `✔ Done: ${whatMatches(outcome.targetKind)} matches the plan.` : outcome.refusal ? '✘ Not applied; nothing was changed.' : outcome.stopped ? '■ Stopped before the end.' : '✘ Finished with problems.'}
       </Text>
       {outcome.refusal ? <Text color={accent(theme, 'error')}>{sanitizeText(outcome.refusal)}</Text> : null}
-      <BarChart rows={distributionRows(state, view.counts)} width={state.viewport.columns} theme={theme} />
-      <Text>
+      {chartRows.length ? <BarChart rows={chartRows} width={state.viewport.columns} theme={theme} /> : null}
+      {hiddenRows && room > 0 ? <Text dimColor>… {hiddenRows} more tracks (all in the report)</Text> : null}
+      <Text wrap="truncate-end">
         Applied {outcome.applied}{outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created {outcome.tracksCreated.length} tracks · failed {outcome.failed.length} · retries {outcome.retries} · {(outcome.durationMs / 1000).toFixed(1)} s
       </Text>
-      {outcome.mismatches.slice(0, 3).map((mismatch) => (
-        <Text key={mismatch} color={accent(theme, 'error')} wrap="truncate-end">
-          {sanitizeText(mismatch)}
+      {problemLines.map((line, index) => (
+        <Text key={index} color={accent(theme, 'error')} wrap="truncate-end">
+          {sanitizeText(line)}
         </Text>
       ))}
-      {outcome.mismatches.length > 3 ? <Text color={accent(theme, 'error')}>… and {outcome.mismatches.length - 3} more differences (all in the report)</Text> : null}
-      {outcome.failed.slice(0, 3).map((failure) => (
-        <Text key={failure.id} color={accent(theme, 'error')} wrap="truncate-end">
-          {sanitizeText(`${failure.id}: ${failure.error}`)}
+      {fileLines.map((line) => (
+        <Text key={line} wrap="truncate-middle">
+          {line}
         </Text>
       ))}
-      {outcome.failed.length > 3 ? <Text color={accent(theme, 'error')}>… and {outcome.failed.length - 3} more failures (all in the report)</Text> : null}
-      {files ? <Text>Report: {files.report} (and {files.reportJson})</Text> : null}
-      {outcome.undoPlan ? <Text>Undo plan: {outcome.undoPlan}</Text> : null}
-      {files?.spec ? <Text>{sanitizeText(files.spec)}</Text> : null}
-      {!ok && files ? <Text>Resume or retry with: pcc-track-wizard --apply {files.planFile} --yes</Text> : null}
     </Box>
   );
 }
