@@ -26,6 +26,7 @@ export type CliOptions = {
   preferSpec: boolean;
   suggest: boolean;
   minConfidence: number | null;
+  protocol: 'loo' | 'half' | 'newest';
   demo: boolean;
   help: boolean;
   version: boolean;
@@ -59,6 +60,7 @@ const FLAGS = {
   'prefer-spec': {type: 'boolean'},
   'no-suggest': {type: 'boolean'},
   'min-confidence': {type: 'string'},
+  protocol: {type: 'string'},
   demo: {type: 'boolean'},
   help: {type: 'boolean', short: 'h'},
   version: {type: 'boolean', short: 'v'},
@@ -73,6 +75,12 @@ function positiveInteger(value: string | undefined, flag: string, fallback: numb
   const number = Number(value);
   if (!Number.isInteger(number) || number < min) throw new UsageError(`--${flag} takes a whole number of at least ${min}, not "${value}".`);
   return number;
+}
+
+function protocolFrom(value: string | undefined): CliOptions['protocol'] {
+  if (value === undefined) return 'loo';
+  if (value === 'loo' || value === 'half' || value === 'newest') return value;
+  throw new UsageError(`--protocol takes loo, half or newest, not "${value}".`);
 }
 
 /** Flags, then environment, then defaults. Throws UsageError with one sentence. */
@@ -118,6 +126,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     preferSpec: values['prefer-spec'] ?? false,
     suggest: !(values['no-suggest'] ?? false),
     minConfidence,
+    protocol: protocolFrom(values.protocol),
     demo: values.demo ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
@@ -144,7 +153,8 @@ Usage
   pcc-track-wizard --plan-out plan.json    save the plan for a later --apply
   pcc-track-wizard --apply plan.json --yes apply a saved plan without the wizard
   pcc-track-wizard serve --work-orders DIR a PCC-compatible server for rehearsals
-  pcc-track-wizard evaluate                how well suggestions predict the mapping
+  pcc-track-wizard evaluate [--protocol loo|half|newest]
+                                           how well suggestions predict the mapping
 
 Where the data comes from
   --api URL              PCC server (env PCC_API_URL; default http://127.0.0.1:4010)
@@ -156,7 +166,7 @@ Where the data comes from
 Planning
   --prefer-spec          follow the spec even for WOs the server already has on another track
   --no-suggest           do not suggest tracks for WOs the mapping leaves out
-  --min-confidence N     place suggestions at or above N (0-1; default 0.6)
+  --min-confidence N     place suggestions at or above N (0-1; default 0.4)
 
 Output
   --report FILE          where the markdown report goes (JSON next to it; default in --out)

@@ -6,7 +6,8 @@ import {buildPlan, type ServerTrack} from '../plan/build-plan.js';
 import type {Plan} from '../plan/plan-types.js';
 import {createPccClient, DEFAULT_API, DEFAULT_PROJECT, type ClientOptions, type PccClient} from '../pcc/pcc-client.js';
 import {formatSpecProblem, parseTrackSpec, specErrors, type TrackSpec} from '../spec/spec-parser.js';
-import {suggestTracks} from '../suggest/suggest.js';
+import {suggestionContext} from '../suggest/context.js';
+import {createSuggester} from '../suggest/suggest.js';
 import {loadWorkOrdersFromFolder, LoadError, type LoadResult} from '../workorders/local-loader.js';
 import {formatProblem, looksLikeWorkOrderId, type LoadProblem, type WorkOrder} from '../workorders/work-order.js';
 import type {CliOptions} from './args.js';
@@ -239,6 +240,11 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
   }
 }
 
+function suggesterFor(inputs: Inputs) {
+  const {extras, coherentNoTrack} = suggestionContext(inputs.workOrders, inputs.spec);
+  return createSuggester(extras, coherentNoTrack);
+}
+
 export function planFrom(inputs: Inputs, options: CliOptions): Plan {
   const plan = buildPlan({
     spec: inputs.spec,
@@ -247,7 +253,7 @@ export function planFrom(inputs: Inputs, options: CliOptions): Plan {
     project: inputs.project,
     api: inputs.clientOptions?.baseUrl ?? null,
     preferSpec: options.preferSpec,
-    suggest: options.suggest ? suggestTracks : undefined,
+    suggest: options.suggest ? suggesterFor(inputs) : undefined,
     minConfidence: options.minConfidence ?? undefined,
   });
   return inputs.pccDb ? {...plan, pccDb: inputs.pccDb} : plan;

@@ -1,4 +1,5 @@
 import {buildPlan, DEFAULT_MIN_CONFIDENCE} from '../plan/build-plan.js';
+import {suggestionContext} from '../suggest/context.js';
 import {evaluateSuggestions} from '../suggest/evaluate.js';
 import type {CliOptions} from './args.js';
 import {safeJson} from './json-lines.js';
@@ -11,19 +12,25 @@ export async function runEvaluate(options: CliOptions, io: Io, overrides: {api?:
   const inputs = await loadInputs(options, io.env, overrides);
   const plan = buildPlan({spec: inputs.spec, workOrders: inputs.workOrders, serverTracks: inputs.serverTracks, project: options.project ?? 'local', api: null, preferSpec: true});
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-  const result = evaluateSuggestions(plan.items, plan.tracks, minConfidence);
+  const {extras, coherentNoTrack} = suggestionContext(inputs.workOrders, inputs.spec);
+  const result = evaluateSuggestions(plan.items, plan.tracks, minConfidence, {protocol: options.protocol, extras, coherentNoTrack});
   if (options.json) {
     io.stdout.write(`${safeJson(result)}\n`);
     return 0;
   }
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+  const how = {
+    loo: 'leave-one-out: each predicted from all the others',
+    half: 'every second WO of each group hidden and predicted from the rest',
+    newest: 'the newest half of each group hidden and predicted from the older half',
+  }[result.protocol];
   const lines = [
-    `Leave-one-out over ${result.evaluated} mapped work orders (each predicted from all the others):`,
-    `  accuracy of the top suggestion: ${percent(result.accuracy)} (${result.correct}/${result.evaluated})`,
-    `  confident enough to place (≥ ${minConfidence}): ${result.placed} (${percent(result.evaluated ? result.placed / result.evaluated : 0)})`,
-    `  accuracy among those placed: ${percent(result.placedAccuracy)} (${result.placedCorrect}/${result.placed})`,
-    `  no signal at all: ${result.noSuggestion}`,
+    `${result.evaluated} mapped work orders, ${how}:`,
+    `  top-1 accuracy: ${percent(result.accuracy)} (${result.correct}/${result.evaluated}); no signal at all: ${result.noSuggestion}`,
+    '  bar   placed (coverage)   right among placed (precision)',
+    ...result.bars.map((row) => `  ${row.bar.toFixed(2)}  ${String(row.placed).padStart(5)} (${percent(row.coverage).padStart(6)})   ${percent(row.precision)}${row.bar === minConfidence ? '   ← the bar in use' : ''}`),
   ];
+  if (!result.bars.some((row) => row.bar === minConfidence)) lines.push(`  at ${minConfidence}: ${result.placed} placed, ${percent(result.placedAccuracy)} right`);
   if (result.confusions.length) {
     lines.push('  most frequent confusions (mapped → suggested):');
     for (const confusion of result.confusions.slice(0, 10)) lines.push(`    ${confusion.expected} → ${confusion.predicted}: ${confusion.count}`);

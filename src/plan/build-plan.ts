@@ -34,7 +34,11 @@ export type PlanInput = {
   now?: Date;
 };
 
-export const DEFAULT_MIN_CONFIDENCE = 0.6;
+/** On the pooled scale (see src/suggest): measured in `evaluate`, see the README. */
+export const DEFAULT_MIN_CONFIDENCE = 0.4;
+
+/** A suggestion's key for "no track, like the spec's coherent no-track group". */
+export const NO_TRACK_SUGGESTION = '@none';
 
 /** Identifies the data a plan was made from, so a later apply can tell when the server moved on. */
 export function fingerprintOf(specHash: string, serverTracks: readonly ServerTrack[], workOrders: readonly {id: string; trackId: string | null; trackIds?: string[]}[]): string {
@@ -214,12 +218,15 @@ export function buildPlan(input: PlanInput): Plan {
       const suggestion = suggestions.get(item.id);
       if (!suggestion || item.source !== 'uncategorized') continue;
       item.suggestion = suggestion;
+      const noTrack = suggestion.key === NO_TRACK_SUGGESTION;
+      const guess = noTrack ? 'no track' : `"${trackName.get(suggestion.key)}"`;
       if (suggestion.confidence >= minConfidence) {
-        item.plannedKey = suggestion.key;
+        // The no-track class: like the spec's coherent no-track group, it stays on no track by decision.
+        item.plannedKey = noTrack ? null : suggestion.key;
         item.source = 'suggested';
-        item.reason = `suggested (${Math.round(suggestion.confidence * 100)}%): ${suggestion.reason}`;
+        item.reason = `suggested ${noTrack ? 'no track ' : ''}(${Math.round(suggestion.confidence * 100)}%): ${suggestion.reason}`;
       } else {
-        item.reason = `${item.reason}; best guess "${trackName.get(suggestion.key)}" at ${Math.round(suggestion.confidence * 100)}% is below the bar`;
+        item.reason = `${item.reason}; best guess ${guess} at ${Math.round(suggestion.confidence * 100)}% is below the bar`;
       }
     }
   }

@@ -1,3 +1,4 @@
+import {NO_TRACK_SUGGESTION} from '../plan/build-plan.js';
 import {computeChanges, needsReview} from '../plan/changes.js';
 import type {Plan, PlanItem} from '../plan/plan-types.js';
 import {sanitizeText} from '../workorders/sanitize.js';
@@ -96,10 +97,10 @@ export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Rep
     .filter((item): item is PlanItem & {suggestion: NonNullable<PlanItem['suggestion']>} => Boolean(item.suggestion))
     .map((item) => ({
       id: item.id,
-      track: nameOf.get(item.suggestion.key) ?? item.suggestion.key,
+      track: item.suggestion.key === NO_TRACK_SUGGESTION ? 'No track' : nameOf.get(item.suggestion.key) ?? item.suggestion.key,
       confidence: Number(item.suggestion.confidence.toFixed(2)),
       reason: item.suggestion.reason,
-      runnerUp: item.suggestion.runnerUp ? {track: nameOf.get(item.suggestion.runnerUp.key) ?? item.suggestion.runnerUp.key, confidence: Number(item.suggestion.runnerUp.confidence.toFixed(2))} : null,
+      runnerUp: item.suggestion.runnerUp ? {track: item.suggestion.runnerUp.key === NO_TRACK_SUGGESTION ? 'No track' : nameOf.get(item.suggestion.runnerUp.key) ?? item.suggestion.runnerUp.key, confidence: Number(item.suggestion.runnerUp.confidence.toFixed(2))} : null,
       placed: item.source === 'suggested',
     }));
   return {

@@ -1,61 +1,94 @@
 import type {PlanItem, PlanTrack} from '../plan/plan-types.js';
-import {buildModel, suggestFor} from './suggest.js';
+import {buildModel, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from './suggest.js';
+
+/**
+ * loo: each labelled WO predicted from all the others. half: every second WO of each group (in id
+ * order) hidden, predicted from the rest. newest: the newest half of each group hidden, as new
+ * WOs are.
+ */
+export type Protocol = 'loo' | 'half' | 'newest';
+
+export const BARS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.6] as const;
 
 export type Evaluation = {
-  /** Mapped WOs on a track: each is predicted from all the others. */
+  protocol: Protocol;
   evaluated: number;
   correct: number;
   accuracy: number;
-  /** Predictions at or above the confidence bar, which the plan would place. */
+  noSuggestion: number;
+  /** At each confidence bar: how many would be placed (coverage) and how many of those are right (precision). */
+  bars: {bar: number; placed: number; coverage: number; precision: number}[];
+  /** At the bar in use. */
+  minConfidence: number;
   placed: number;
   placedCorrect: number;
   placedAccuracy: number;
-  noSuggestion: number;
-  minConfidence: number;
   confusions: {expected: string; predicted: string; count: number}[];
 };
 
-/** Leave-one-out: hide each mapped WO's own placement and predict it from the rest. */
-export function evaluateSuggestions(items: readonly PlanItem[], tracks: readonly PlanTrack[], minConfidence: number): Evaluation {
-  const model = buildModel(items, tracks);
-  const nameOf = new Map(tracks.map((track) => [track.key, track.name]));
-  const examples = items.filter((item) => item.plannedKey !== null && (item.source === 'mapping' || item.source === 'kept'));
-  let correct = 0;
-  let placed = 0;
-  let placedCorrect = 0;
+const ratio = (a: number, b: number) => (b ? Number((a / b).toFixed(3)) : 0);
+
+/** The labelled WOs the protocol hides, and the labels the model may learn from. */
+function split(labels: ReadonlyMap<string, string>, protocol: Protocol): {hidden: string[]; training: Map<string, string>} {
+  if (protocol === 'loo') return {hidden: [...labels.keys()], training: new Map(labels)};
+  const byClass = new Map<string, string[]>();
+  for (const [id, cls] of labels) byClass.set(cls, [...(byClass.get(cls) ?? []), id]);
+  const hidden: string[] = [];
+  for (const ids of byClass.values()) {
+    const ordered = [...ids].sort();
+    if (protocol === 'half') hidden.push(...ordered.filter((_, index) => index % 2 === 1));
+    else hidden.push(...ordered.slice(Math.ceil(ordered.length / 2)));
+  }
+  const training = new Map(labels);
+  for (const id of hidden) training.delete(id);
+  return {hidden, training};
+}
+
+/** How well suggestions predict labels the spec already knows, under one protocol. */
+export function evaluateSuggestions(items: readonly PlanItem[], tracks: readonly PlanTrack[], minConfidence: number, options: {protocol?: Protocol; extras?: ReadonlyMap<string, SuggestExtras>; coherentNoTrack?: ReadonlySet<string>} = {}): Evaluation {
+  const protocol = options.protocol ?? 'loo';
+  const labels = trainingLabels(items, options.coherentNoTrack);
+  const {hidden, training} = split(labels, protocol);
+  const model = buildModel(items, tracks, training, options.extras);
+  const nameOf = (cls: string) => (cls === NO_TRACK_CLASS ? 'No track' : tracks.find((track) => track.key === cls)?.name ?? cls);
+  const byId = new Map(items.map((item) => [item.id, item]));
+  const results: {hit: boolean; confidence: number}[] = [];
   let noSuggestion = 0;
   const confusions = new Map<string, number>();
-  for (const item of examples) {
-    const expected = item.plannedKey!;
-    // The dependency signal must not see the WO's own label either.
-    model.trackOf.delete(item.id);
-    const suggestion = suggestFor(model, item, expected);
-    model.trackOf.set(item.id, expected);
+  for (const id of hidden) {
+    const expected = labels.get(id)!;
+    const suggestion = suggestFor(model, byId.get(id)!, protocol === 'loo' ? id : null);
     if (!suggestion) {
       noSuggestion++;
       continue;
     }
     const hit = suggestion.key === expected;
-    if (hit) correct++;
-    else {
-      const pair = `${nameOf.get(expected)}\u0000${nameOf.get(suggestion.key)}`;
+    results.push({hit, confidence: suggestion.confidence});
+    if (!hit) {
+      const pair = `${nameOf(expected)}\u0000${nameOf(suggestion.key)}`;
       confusions.set(pair, (confusions.get(pair) ?? 0) + 1);
     }
-    if (suggestion.confidence >= minConfidence) {
-      placed++;
-      if (hit) placedCorrect++;
-    }
   }
-  const ratio = (a: number, b: number) => (b ? Number((a / b).toFixed(3)) : 0);
+  const at = (bar: number) => {
+    const placed = results.filter((result) => result.confidence >= bar);
+    return {placed: placed.length, right: placed.filter((result) => result.hit).length};
+  };
+  const current = at(minConfidence);
+  const correct = results.filter((result) => result.hit).length;
   return {
-    evaluated: examples.length,
+    protocol,
+    evaluated: hidden.length,
     correct,
-    accuracy: ratio(correct, examples.length),
-    placed,
-    placedCorrect,
-    placedAccuracy: ratio(placedCorrect, placed),
+    accuracy: ratio(correct, hidden.length),
     noSuggestion,
+    bars: BARS.map((bar) => {
+      const {placed, right} = at(bar);
+      return {bar, placed, coverage: ratio(placed, hidden.length), precision: ratio(right, placed)};
+    }),
     minConfidence,
+    placed: current.placed,
+    placedCorrect: current.right,
+    placedAccuracy: ratio(current.right, current.placed),
     confusions: [...confusions.entries()]
       .map(([pair, count]) => {
         const [expected, predicted] = pair.split('\u0000');

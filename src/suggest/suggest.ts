@@ -2,69 +2,132 @@ import type {Suggester} from '../plan/build-plan.js';
 import type {PlanItem, PlanTrack, Suggestion, TrackCandidate} from '../plan/plan-types.js';
 import {tokenize} from './tokenize.js';
 
-/** How much each signal counts; dependencies are the most telling in PCC's data. */
-const WEIGHTS = {tag: 1, dependsOn: 1.4, dependent: 1, word: 0.7};
-/** Evidence needed before a suggestion gets near full confidence. */
-const EVIDENCE_SCALE = 1.5;
+// Each family of evidence (tags, id links, title words, whole-text similarity, id neighbourhood)
+// becomes a share over the classes, and the families are pooled with equal weight: no family's
+// raw scale can swamp the others, and a WO with little evidence gets a low confidence by itself.
 
+/** The class of WOs that a spec keeps on no track as a coherent group (e.g. "Tracks Meta"). */
+export const NO_TRACK_CLASS = '@none';
+
+const FAMILIES = ['links', 'similar', 'tags', 'words', 'neighbours'] as const;
+type Family = (typeof FAMILIES)[number];
+/** Placed WOs that vote by similarity. */
+const K_SIMILAR = 5;
+/** WOs numbered this close count as neighbours. */
+const NEIGHBOURHOOD = 3;
+
+/** What the suggester knows of a WO beyond the plan item. */
+export type SuggestExtras = {text?: string; mentions?: readonly string[]; file?: string};
+
+type Doc = {id: string; tags: string[]; words: string[]; links: string[]; terms: Map<string, number>};
+type Share = Map<string, number>;
 type Counts = Map<string, Map<string, number>>;
 
-function bump(counts: Counts, feature: string, track: string, by = 1): void {
-  let perTrack = counts.get(feature);
-  if (!perTrack) counts.set(feature, (perTrack = new Map()));
-  perTrack.set(track, (perTrack.get(track) ?? 0) + by);
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
-}
-
-/** What the engine learns from placed WOs: which tags and words go with which track. */
 export type SuggestionModel = {
   tracks: readonly PlanTrack[];
+  labels: Map<string, string>;
+  docs: Map<string, Doc>;
   tagCounts: Counts;
   tagTotals: Map<string, number>;
   wordCounts: Counts;
   wordTotals: Map<string, number>;
-  /** Track of each placed WO, for the dependency signal. */
-  trackOf: Map<string, string>;
-  /** Who depends on whom (reverse edges). */
-  dependents: Map<string, string[]>;
-  examples: number;
+  /** Who links to a WO (depends on it or mentions it). */
+  linkedFrom: Map<string, string[]>;
+  /** Inverse document frequency of each term, over every WO. */
+  idf: Map<string, number>;
+  /** Term → labelled docs with that term's weight, for similarity without comparing all pairs. */
+  postings: Map<string, {id: string; weight: number}[]>;
+  norms: Map<string, number>;
+  /** Year → number → labelled id, for the neighbourhood. */
+  numbers: Map<string, Map<number, string>>;
+  labelled: number;
+  /** Labelled WOs per class. */
+  classSizes: Map<string, number>;
 };
 
-function wordsOf(item: Pick<PlanItem, 'safeTitle' | 'goal'>): string[] {
-  return unique([...tokenize(item.safeTitle), ...tokenize(item.goal)]);
+function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
 }
 
-function localId(id: string): string | null {
-  return id.includes(':') ? null : id;
+function bump(counts: Counts, feature: string, cls: string): void {
+  let perClass = counts.get(feature);
+  if (!perClass) counts.set(feature, (perClass = new Map()));
+  perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
 }
 
-/** Learns from every WO with a track from the mapping or the server. */
-export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrack[]): SuggestionModel {
-  const model: SuggestionModel = {tracks, tagCounts: new Map(), tagTotals: new Map(), wordCounts: new Map(), wordTotals: new Map(), trackOf: new Map(), dependents: new Map(), examples: 0};
+function numberOf(id: string): {year: string; n: number} | null {
+  const match = /^WO-(\d{4})-(\d+)$/.exec(id);
+  return match ? {year: match[1], n: Number(match[2])} : null;
+}
+
+function docOf(item: PlanItem, extras: SuggestExtras | undefined): Doc {
+  const words = unique([...tokenize(item.safeTitle), ...tokenize(item.goal)]);
+  const fileWords = tokenize((extras?.file ?? '').replace(/\.md$/i, '').replace(/WO-\d{4}-\d+/g, ' '));
+  const terms = new Map<string, number>();
+  for (const term of [...tokenize(item.safeTitle), ...tokenize(item.goal), ...tokenize(extras?.text), ...fileWords]) terms.set(term, (terms.get(term) ?? 0) + 1);
+  const links = unique([...item.dependsOn, ...(extras?.mentions ?? [])].filter((id) => !id.includes(':') && id !== item.id));
+  return {id: item.id, tags: unique(item.tags.map((tag) => tag.toLowerCase())), words, links, terms};
+}
+
+/**
+ * Learns from every WO the mapping or the server places (and from a coherent no-track group, as
+ * a class of its own). `labels` gives each labelled WO's class.
+ */
+export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrack[], labels: ReadonlyMap<string, string>, extras: ReadonlyMap<string, SuggestExtras> = new Map()): SuggestionModel {
+  const model: SuggestionModel = {
+    tracks,
+    labels: new Map(labels),
+    docs: new Map(),
+    tagCounts: new Map(),
+    tagTotals: new Map(),
+    wordCounts: new Map(),
+    wordTotals: new Map(),
+    linkedFrom: new Map(),
+    idf: new Map(),
+    postings: new Map(),
+    norms: new Map(),
+    numbers: new Map(),
+    labelled: 0,
+    classSizes: new Map(),
+  };
+  const df = new Map<string, number>();
   for (const item of items) {
-    for (const dependency of item.dependsOn) {
-      const id = localId(dependency);
-      if (!id) continue;
-      const list = model.dependents.get(id) ?? [];
-      list.push(item.id);
-      model.dependents.set(id, list);
-    }
-    if (item.plannedKey === null || (item.source !== 'mapping' && item.source !== 'kept')) continue;
-    model.examples++;
-    model.trackOf.set(item.id, item.plannedKey);
-    for (const tag of unique(item.tags.map((tag) => tag.toLowerCase()))) {
-      bump(model.tagCounts, tag, item.plannedKey);
+    const doc = docOf(item, extras.get(item.id));
+    model.docs.set(item.id, doc);
+    for (const term of doc.terms.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+    for (const target of doc.links) model.linkedFrom.set(target, [...(model.linkedFrom.get(target) ?? []), item.id]);
+  }
+  for (const [term, count] of df) model.idf.set(term, Math.log(1 + items.length / count));
+  for (const [id, cls] of labels) {
+    const doc = model.docs.get(id);
+    if (!doc) continue;
+    model.labelled++;
+    model.classSizes.set(cls, (model.classSizes.get(cls) ?? 0) + 1);
+    for (const tag of doc.tags) {
+      bump(model.tagCounts, tag, cls);
       model.tagTotals.set(tag, (model.tagTotals.get(tag) ?? 0) + 1);
     }
-    for (const word of wordsOf(item)) {
-      bump(model.wordCounts, word, item.plannedKey);
+    for (const word of doc.words) {
+      bump(model.wordCounts, word, cls);
       model.wordTotals.set(word, (model.wordTotals.get(word) ?? 0) + 1);
     }
+    let norm = 0;
+    for (const [term, tf] of doc.terms) {
+      const weight = (1 + Math.log(tf)) * (model.idf.get(term) ?? 0);
+      norm += weight * weight;
+      let list = model.postings.get(term);
+      if (!list) model.postings.set(term, (list = []));
+      list.push({id, weight});
+    }
+    model.norms.set(id, Math.sqrt(norm) || 1);
+    const number = numberOf(id);
+    if (number) {
+      let byNumber = model.numbers.get(number.year);
+      if (!byNumber) model.numbers.set(number.year, (byNumber = new Map()));
+      byNumber.set(number.n, id);
+    }
   }
-  // A track's own name, goal and description count as one more example of its words.
+  // A track's own name and goal count as one more example of its words.
   for (const track of tracks) {
     for (const word of unique([...tokenize(track.name), ...tokenize(track.goal), ...tokenize(track.description)])) {
       bump(model.wordCounts, word, track.key);
@@ -74,97 +137,181 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
   return model;
 }
 
-type Evidence = {score: number; tags: string[]; dependsOn: string[]; dependents: string[]; words: string[]};
+/** Evidence per family for one WO, with what each family saw (for the reason). */
+type Evidence = {shares: Map<Family, Share>; notes: Map<Family, Map<string, string[]>>};
+
+function normalize(share: Share): Share | null {
+  let total = 0;
+  for (const value of share.values()) total += value;
+  if (total <= 0) return null;
+  for (const [key, value] of share) share.set(key, value / total);
+  return share;
+}
+
+function add(share: Share, notes: Map<string, string[]>, cls: string, by: number, note: string): void {
+  share.set(cls, (share.get(cls) ?? 0) + by);
+  const list = notes.get(cls) ?? [];
+  if (!list.includes(note)) list.push(note);
+  notes.set(cls, list);
+}
 
 /**
- * Scores every track for one WO. With `holdOut`, the WO's own placement is taken out of the
- * counts first (used by evaluate to predict a mapped WO from the others).
+ * Every family's share over the classes for one WO. With `holdOut`, the WO's own label is left
+ * out of every count (used by evaluate to predict a labelled WO from the others).
  */
-function score(model: SuggestionModel, item: PlanItem, holdOut: string | null): Map<string, Evidence> {
-  const evidence = new Map<string, Evidence>();
-  const get = (key: string) => {
-    let entry = evidence.get(key);
-    if (!entry) evidence.set(key, (entry = {score: 0, tags: [], dependsOn: [], dependents: [], words: []}));
-    return entry;
+function evidenceFor(model: SuggestionModel, doc: Doc, holdOut: string | null): Evidence {
+  const evidence: Evidence = {shares: new Map(), notes: new Map()};
+  const own = holdOut ? model.labels.get(doc.id) : undefined;
+  const labelOf = (id: string) => (id === doc.id ? undefined : model.labels.get(id));
+  const family = (name: Family, fill: (share: Share, notes: Map<string, string[]>) => void) => {
+    const share: Share = new Map();
+    const notes = new Map<string, string[]>();
+    fill(share, notes);
+    const normalized = normalize(share);
+    if (normalized) {
+      evidence.shares.set(name, normalized);
+      evidence.notes.set(name, notes);
+    }
   };
-  const own = (track: string) => (holdOut === track ? 1 : 0);
-  const examples = model.examples - (holdOut ? 1 : 0);
-
-  // A feature (tag or word) found on few WOs says more than one found everywhere, and one split
-  // between tracks gives each its share.
-  const shares = (features: readonly string[], counts: Counts, totals: Map<string, number>, population: number, weight: number, field: 'tags' | 'words') => {
+  const sizes = model.classSizes;
+  const featureShares = (features: readonly string[], counts: Counts, totals: Map<string, number>) => (share: Share, notes: Map<string, string[]>) => {
+    const population = model.labelled - (own ? 1 : 0) + model.tracks.length;
     for (const feature of features) {
-      const total = (totals.get(feature) ?? 0) - (holdOut ? 1 : 0);
+      const total = (totals.get(feature) ?? 0) - (own ? 1 : 0);
       if (total <= 0) continue;
+      // A feature found on few WOs says more than one found everywhere.
       const rarity = Math.log(1 + population / total);
-      for (const [track, count] of counts.get(feature) ?? []) {
-        const n = count - own(track);
-        if (n <= 0) continue;
-        const entry = get(track);
-        entry.score += weight * rarity * (n / total);
-        entry[field].push(feature);
+      // How typical the feature is of each class, relative to the class's size: a large track
+      // shows up on more features and must not win on size alone.
+      for (const [cls, count] of counts.get(feature) ?? []) {
+        const n = count - (cls === own ? 1 : 0);
+        const size = (sizes.get(cls) ?? 0) - (cls === own ? 1 : 0) + 1;
+        if (n > 0) add(share, notes, cls, (rarity * n) / size, feature);
       }
     }
   };
-  shares(unique(item.tags.map((tag) => tag.toLowerCase())), model.tagCounts, model.tagTotals, examples, WEIGHTS.tag, 'tags');
 
-  for (const dependency of unique(item.dependsOn)) {
-    const id = localId(dependency);
-    const track = id ? model.trackOf.get(id) : undefined;
-    if (!id || !track || id === item.id) continue;
-    const entry = get(track);
-    entry.score += WEIGHTS.dependsOn;
-    entry.dependsOn.push(id);
-  }
-  for (const dependent of unique(model.dependents.get(item.id) ?? [])) {
-    const track = model.trackOf.get(dependent);
-    if (!track || dependent === item.id) continue;
-    const entry = get(track);
-    entry.score += WEIGHTS.dependent;
-    entry.dependents.push(dependent);
-  }
+  family('links', (share, notes) => {
+    for (const target of doc.links) {
+      const cls = labelOf(target);
+      if (cls) add(share, notes, cls, 1, `mentions ${target}`);
+    }
+    for (const source of model.linkedFrom.get(doc.id) ?? []) {
+      const cls = labelOf(source);
+      if (cls) add(share, notes, cls, 1, `mentioned by ${source}`);
+    }
+  });
 
-  // A track's own name and goal count among the word examples, hence the larger population.
-  shares(wordsOf(item), model.wordCounts, model.wordTotals, examples + model.tracks.length, WEIGHTS.word, 'words');
+  family('similar', (share, notes) => {
+    const scores = new Map<string, number>();
+    let norm = 0;
+    // The rarest terms carry the comparison; very common ones are skipped for speed.
+    const terms = [...doc.terms]
+      .map(([term, tf]) => ({term, weight: (1 + Math.log(tf)) * (model.idf.get(term) ?? 0)}))
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, 40);
+    for (const {term, weight} of terms) {
+      norm += weight * weight;
+      const list = model.postings.get(term);
+      if (!list || list.length > Math.max(50, model.labelled * 0.3)) continue;
+      for (const posting of list) {
+        if (posting.id === doc.id) continue;
+        scores.set(posting.id, (scores.get(posting.id) ?? 0) + weight * posting.weight);
+      }
+    }
+    const top = [...scores]
+      .map(([id, dot]) => ({id, similarity: dot / ((Math.sqrt(norm) || 1) * (model.norms.get(id) ?? 1))}))
+      .sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1))
+      .slice(0, K_SIMILAR);
+    for (const {id, similarity} of top) {
+      const cls = labelOf(id);
+      if (cls && similarity > 0.05) add(share, notes, cls, similarity, id);
+    }
+  });
+
+  family('tags', featureShares(doc.tags, model.tagCounts, model.tagTotals));
+  family('words', featureShares(doc.words, model.wordCounts, model.wordTotals));
+
+  family('neighbours', (share, notes) => {
+    const number = numberOf(doc.id);
+    const byNumber = number ? model.numbers.get(number.year) : undefined;
+    if (!number || !byNumber) return;
+    for (let distance = 1; distance <= NEIGHBOURHOOD; distance++) {
+      for (const n of [number.n - distance, number.n + distance]) {
+        const id = byNumber.get(n);
+        const cls = id ? labelOf(id) : undefined;
+        if (id && cls) add(share, notes, cls, 1 / distance, id);
+      }
+    }
+  });
   return evidence;
 }
 
-function describe(model: SuggestionModel, key: string, evidence: Evidence): string {
-  const name = model.tracks.find((track) => track.key === key)?.name ?? key;
+function className(model: SuggestionModel, cls: string): string {
+  return cls === NO_TRACK_CLASS ? 'no track' : model.tracks.find((track) => track.key === cls)?.name ?? cls;
+}
+
+/** One line a person can check: the evidence behind the winning class, strongest family first. */
+function describe(model: SuggestionModel, cls: string, evidence: Evidence): string {
+  const name = className(model, cls);
   const parts: string[] = [];
-  if (evidence.dependsOn.length) parts.push(`depends on ${evidence.dependsOn.slice(0, 3).join(', ')} (${name})`);
-  if (evidence.dependents.length) parts.push(`${evidence.dependents.slice(0, 3).join(', ')} (${name}) depend${evidence.dependents.length === 1 ? 's' : ''} on it`);
-  if (evidence.tags.length) {
-    const seen = Math.max(...evidence.tags.map((tag) => model.tagCounts.get(tag)?.get(key) ?? 0));
-    parts.push(`tag${evidence.tags.length > 1 ? 's' : ''} ${evidence.tags.slice(0, 3).join(', ')} seen on ${seen} ${name} WO${seen === 1 ? '' : 's'}`);
+  const noted = (family: Family) => evidence.notes.get(family)?.get(cls) ?? [];
+  const links = noted('links');
+  if (links.length) parts.push(`${links.slice(0, 3).join(', ')} (${name})`);
+  const similar = noted('similar');
+  if (similar.length) parts.push(`similar to ${similar.slice(0, 3).join(', ')} (${name})`);
+  const tags = noted('tags');
+  if (tags.length) {
+    const seen = Math.max(...tags.map((tag) => model.tagCounts.get(tag)?.get(cls) ?? 0));
+    parts.push(`tag${tags.length > 1 ? 's' : ''} ${tags.slice(0, 3).join(', ')} on ${seen} ${name} WO${seen === 1 ? '' : 's'}`);
   }
-  if (evidence.words.length) parts.push(`words ${evidence.words.slice(0, 3).join(', ')}`);
+  const words = noted('words');
+  if (words.length) parts.push(`words ${words.slice(0, 3).join(', ')}`);
+  const neighbours = noted('neighbours');
+  if (neighbours.length) parts.push(`numbered next to ${neighbours.slice(0, 2).join(', ')} (${name})`);
   return parts.join('; ');
 }
 
-/** The best track for one WO with a confidence in [0, 1], or null when nothing points anywhere. */
+/** The best class for one WO with a pooled confidence in [0, 1], or null when nothing points anywhere. */
 export function suggestFor(model: SuggestionModel, item: PlanItem, holdOut: string | null = null): Suggestion | null {
-  const evidence = score(model, item, holdOut);
-  const ranked = [...evidence.entries()]
-    .filter(([, entry]) => entry.score > 0)
-    .sort((a, b) => b[1].score - a[1].score || a[0].localeCompare(b[0]));
-  if (!ranked.length) return null;
-  const total = ranked.reduce((sum, [, entry]) => sum + entry.score, 0);
-  // Confidence is the winner's share of all evidence, damped when there is little evidence.
-  const strength = total / (total + EVIDENCE_SCALE);
-  const candidates: TrackCandidate[] = ranked.slice(0, 3).map(([key, entry]) => ({key, confidence: Number(((entry.score / total) * strength).toFixed(3))}));
-  const [bestKey, best] = ranked[0];
-  return {key: bestKey, confidence: candidates[0].confidence, reason: describe(model, bestKey, best), runnerUp: candidates[1] ?? null, candidates};
+  const doc = model.docs.get(item.id) ?? docOf(item, undefined);
+  const evidence = evidenceFor(model, doc, holdOut);
+  if (!evidence.shares.size) return null;
+  const pooled: Share = new Map();
+  for (const share of evidence.shares.values()) for (const [cls, value] of share) pooled.set(cls, (pooled.get(cls) ?? 0) + value / FAMILIES.length);
+  const ranked = [...pooled].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  // Rounded once, here: what the plan compares with the bar is what the report shows.
+  const candidates: TrackCandidate[] = ranked.slice(0, 3).map(([key, value]) => ({key, confidence: Number(value.toFixed(2))}));
+  const [best] = ranked;
+  return {key: best[0], confidence: candidates[0].confidence, reason: describe(model, best[0], evidence), runnerUp: candidates[1] ?? null, candidates};
 }
 
-/** The plan's suggester: learns from what is placed, proposes for what is not. */
-export const suggestTracks: Suggester = (items, tracks) => {
-  const model = buildModel(items, tracks);
-  const suggestions = new Map<string, Suggestion>();
+/** Labels to learn from: placed WOs by their track; a coherent no-track group as its own class. */
+export function trainingLabels(items: readonly PlanItem[], coherentNoTrack: ReadonlySet<string> = new Set()): Map<string, string> {
+  const labels = new Map<string, string>();
   for (const item of items) {
-    if (item.source !== 'uncategorized') continue;
-    const suggestion = suggestFor(model, item);
-    if (suggestion) suggestions.set(item.id, suggestion);
+    if (item.plannedKey !== null && (item.source === 'mapping' || item.source === 'kept')) labels.set(item.id, item.plannedKey);
+    else if (item.plannedKey === null && item.source === 'mapping' && coherentNoTrack.has(item.id)) labels.set(item.id, NO_TRACK_CLASS);
   }
-  return suggestions;
-};
+  return labels;
+}
+
+/**
+ * The plan's suggester: learns from what is placed (with each WO's text and the ids it mentions,
+ * when known), proposes for what is not.
+ */
+export function createSuggester(extras: ReadonlyMap<string, SuggestExtras> = new Map(), coherentNoTrack: ReadonlySet<string> = new Set()): Suggester {
+  return (items, tracks) => {
+    const model = buildModel(items, tracks, trainingLabels(items, coherentNoTrack), extras);
+    const suggestions = new Map<string, Suggestion>();
+    for (const item of items) {
+      if (item.source !== 'uncategorized') continue;
+      const suggestion = suggestFor(model, item);
+      if (suggestion) suggestions.set(item.id, suggestion);
+    }
+    return suggestions;
+  };
+}
+
+/** The suggester with the plan items alone (no text or mentions). */
+export const suggestTracks: Suggester = createSuggester();

@@ -1,7 +1,7 @@
 import {closeSync, fstatSync, openSync, readdirSync, readSync} from 'node:fs';
 import path from 'node:path';
 import {readFrontMatter} from './front-matter.js';
-import {type LoadProblem, type WorkOrder, looksLikeWorkOrderId, normalizeWorkOrder} from './work-order.js';
+import {type LoadProblem, type WorkOrder, looksLikeWorkOrderId, mentionedIds, normalizeWorkOrder} from './work-order.js';
 
 export type LoadResult = {workOrders: WorkOrder[]; problems: LoadProblem[]};
 
@@ -52,6 +52,9 @@ export function parseWorkOrderFile(text: string, file: string): ParsedFile {
   if (!workOrder) return {workOrders: [], problems, data};
   if (front.recovered) workOrder.recovered = true;
   workOrder.source = file;
+  // The body mentions WOs too ("see WO-2026-060"): links for the suggester.
+  const inBody = mentionedIds(front.body, workOrder.id);
+  if (inBody.length) workOrder.mentions = [...new Set([...(workOrder.mentions ?? []), ...inBody])];
   return {workOrders: [workOrder], problems, data};
 }
 

@@ -30,6 +30,10 @@ export type WorkOrder = {
   trackId: string | null;
   /** Every track it sits on, on servers that allow several (the first is trackId). */
   trackIds?: string[];
+  /** Context and acceptance criteria as one text, for similarity between WOs. */
+  text?: string;
+  /** Other WO ids its front matter or body mentions (ranges expanded), for the suggester. */
+  mentions?: string[];
   /** Where it was read from: a file path for local folders, the route for the API. */
   source: string;
   /** Set when the front matter could not be parsed and the fields were recovered line by line. */
@@ -132,9 +136,33 @@ export function normalizeWorkOrder(
       updatedAt: asString(data.updated_at ?? data.updated ?? data.updatedAt),
       era: asString(data.era),
       trackId: trackId && trackId.trim() ? trackId : null,
+      text: [...asStringList(data.context), ...asStringList(data.acceptance_criteria)].join(' '),
+      mentions: mentionedIds([title, asString(data.goal) ?? '', ...asStringList(data.context), ...asStringList(data.acceptance_criteria), ...asStringList(data.non_goals), ...asStringList(data.stop_conditions)].join('\n'), id),
       ...(allTrackIds.length > 1 ? {trackIds: allTrackIds} : {}),
       source,
     },
     problems,
   };
+}
+
+const MENTION = /\bWO-(\d{4})-(\d{1,5})\b(?:\s*(?:through|thru|to|–|—|-)\s*(?:WO-(\d{4})-)?(\d{1,5})\b)?/g;
+
+/**
+ * WO ids a text mentions, with ranges expanded ("WO-2026-060 through 064", "WO-2026-060 to
+ * WO-2026-064"; at most 40 ids a range), without the WO's own id.
+ */
+export function mentionedIds(text: string, self: string): string[] {
+  const found = new Set<string>();
+  for (const match of text.matchAll(MENTION)) {
+    const [, year, from, toYear, to] = match;
+    const width = from.length;
+    found.add(`WO-${year}-${from}`);
+    if (to && (!toYear || toYear === year)) {
+      const start = Number(from);
+      const end = Number(to);
+      if (end > start && end - start <= 40) for (let n = start + 1; n <= end; n++) found.add(`WO-${year}-${String(n).padStart(width, '0')}`);
+    } else if (to && toYear) found.add(`WO-${toYear}-${to}`);
+  }
+  found.delete(self);
+  return [...found];
 }

@@ -54,11 +54,12 @@ describe('the CLI without a server', () => {
     const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run', '--json', '--report', report]);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
-    // The seed's distribution, plus WO-2026-123 placed by a confident suggestion.
-    expect(json.tracks.map((track: {count: number}) => track.count)).toEqual([7, 14, 13, 4, 8, 22, 8, 10, 5, 2, 5]);
+    // The seed's distribution, plus the suggestions confident enough to place (one of them on no track).
+    expect(json.tracks.map((track: {count: number}) => track.count)).toEqual([8, 14, 14, 4, 8, 22, 8, 10, 5, 2, 5]);
     expect(json.suggested).toHaveLength(6);
-    expect(json.suggested.filter((suggestion: {placed: boolean}) => suggestion.placed).map((suggestion: {id: string}) => suggestion.id)).toEqual(['WO-2026-123']);
-    expect(json.needsReview).toHaveLength(5);
+    expect(json.suggested.filter((suggestion: {placed: boolean}) => suggestion.placed).map((suggestion: {id: string}) => suggestion.id)).toEqual(['WO-2026-120', 'WO-2026-121', 'WO-2026-123', 'WO-2026-124']);
+    expect(json.suggested.find((suggestion: {id: string}) => suggestion.id === 'WO-2026-120')).toMatchObject({track: 'No track', placed: true});
+    expect(json.needsReview).toHaveLength(2);
     expect(json.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^WO-2026-118\.md:9: front matter is not valid YAML/)]));
     expect(readFileSync(report, 'utf8')).toContain('## Summary');
     expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'))).toEqual(json);
@@ -84,14 +85,19 @@ describe('the CLI without a server', () => {
   it('evaluate prints the leave-one-out accuracy of suggestions, as text or JSON', async () => {
     const text = await runCli(['evaluate', '--work-orders', SAMPLE_WORK_ORDERS]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^Leave-one-out over 97 mapped work orders/);
-    expect(text.stdout).toMatch(/accuracy of the top suggestion: \d+\.\d% \(\d+\/97\)/);
+    // 97 on tracks and the 8 of the coherent no-track group "Tracks Meta".
+    expect(text.stdout).toMatch(/^105 mapped work orders, leave-one-out: each predicted from all the others:/);
+    expect(text.stdout).toMatch(/top-1 accuracy: \d+\.\d% \(\d+\/105\)/);
+    expect(text.stdout).toMatch(/ {2}0\.40 +\d+ \( *\d+\.\d%\) +\d+\.\d% +← the bar in use/);
+    const newest = await runCli(['evaluate', '--work-orders', SAMPLE_WORK_ORDERS, '--protocol', 'newest']);
+    expect(newest.stdout).toMatch(/mapped work orders, the newest half of each group hidden and predicted from the older half:/);
     expect(text.stdout).toContain('most frequent confusions (mapped → suggested):');
     const json = await runCli(['evaluate', '--work-orders', SAMPLE_WORK_ORDERS, '--json', '--min-confidence', '0.5']);
-    expect(JSON.parse(json.stdout)).toMatchObject({evaluated: 97, minConfidence: 0.5, placed: expect.any(Number), confusions: expect.any(Array)});
+    expect(JSON.parse(json.stdout)).toMatchObject({evaluated: 105, protocol: 'loo', minConfidence: 0.5, placed: expect.any(Number), confusions: expect.any(Array)});
     const demo = await runCli(['evaluate', '--demo', '--json']);
     expect(demo.code).toBe(0);
-    expect(JSON.parse(demo.stdout).evaluated).toBe(97);
+    // WO-2026-118 is invisible to the server (invalid YAML), so one fewer.
+    expect(JSON.parse(demo.stdout).evaluated).toBe(104);
   });
 
   it('--plan-out writes a plan without a server', async () => {

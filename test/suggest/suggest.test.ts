@@ -1,11 +1,16 @@
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {buildPlan} from '../../src/plan/build-plan.js';
 import type {PlanItem, PlanTrack} from '../../src/plan/plan-types.js';
+import {parseTrackSpec} from '../../src/spec/spec-parser.js';
+import {suggestionContext} from '../../src/suggest/context.js';
 import {evaluateSuggestions} from '../../src/suggest/evaluate.js';
-import {buildModel, suggestFor, suggestTracks} from '../../src/suggest/suggest.js';
+import {buildModel, createSuggester, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from '../../src/suggest/suggest.js';
 import {stem, tokenize} from '../../src/suggest/tokenize.js';
 import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
-import {SAMPLE_WORK_ORDERS, seedSpec} from '../helpers/fixtures.js';
+import {mentionedIds} from '../../src/workorders/work-order.js';
+import {ROOT} from '../helpers/fixtures.js';
 
 const tracks: PlanTrack[] = ['Economy', 'VM Isolation', 'Testing'].map((name, index) => ({
   key: name.toLowerCase(),
@@ -21,121 +26,144 @@ const tracks: PlanTrack[] = ['Economy', 'VM Isolation', 'Testing'].map((name, in
 
 function item(id: string, fields: Partial<PlanItem> = {}): PlanItem {
   const placed = fields.plannedKey !== undefined && fields.plannedKey !== null;
-  return {
-    id,
-    title: fields.safeTitle ?? '',
-    safeTitle: '',
-    status: 'ready',
-    goal: null,
-    tags: [],
-    dependsOn: [],
-    currentTrackId: null,
-    currentKey: null,
-    plannedKey: null,
-    source: placed ? 'mapping' : 'uncategorized',
-    reason: '',
-    ...fields,
-  };
+  return {id, title: fields.safeTitle ?? '', safeTitle: '', status: 'ready', goal: null, tags: [], dependsOn: [], currentTrackId: null, currentKey: null, plannedKey: null, source: placed ? 'mapping' : 'uncategorized', reason: '', ...fields};
 }
 
-// A small placed world: three Economy WOs, three VM WOs, two Testing WOs.
+// A small placed world, numbered far apart so the neighbourhood says nothing unless a test wants it.
 const placed = [
-  item('E1', {plannedKey: 'economy', tags: ['cost', 'shared'], safeTitle: 'Cost metering'}),
-  item('E2', {plannedKey: 'economy', tags: ['budget', 'shared'], safeTitle: 'Budget allocation'}),
-  item('E3', {plannedKey: 'economy', tags: ['cost'], safeTitle: 'Cost backfill from logs'}),
-  item('V1', {plannedKey: 'vm isolation', tags: ['vm', 'shared'], safeTitle: 'VM provisioning'}),
-  item('V2', {plannedKey: 'vm isolation', tags: ['vm', 'sync'], safeTitle: 'VM sync and install'}),
-  item('V3', {plannedKey: 'vm isolation', tags: ['vm', 'rare-snapshot'], safeTitle: 'Workspace cleanup'}),
-  item('T1', {plannedKey: 'testing', tags: ['flaky', 'shared'], safeTitle: 'Fix flaky kanban test'}),
-  item('T2', {plannedKey: 'testing', tags: ['e2e'], safeTitle: 'E2E test isolation'}),
+  item('WO-2026-100', {plannedKey: 'economy', tags: ['cost', 'shared'], safeTitle: 'Cost metering'}),
+  item('WO-2026-110', {plannedKey: 'economy', tags: ['budget', 'shared'], safeTitle: 'Budget allocation'}),
+  item('WO-2026-120', {plannedKey: 'economy', tags: ['cost'], safeTitle: 'Cost backfill from logs'}),
+  item('WO-2026-200', {plannedKey: 'vm isolation', tags: ['vm', 'shared'], safeTitle: 'VM provisioning'}),
+  item('WO-2026-210', {plannedKey: 'vm isolation', tags: ['vm', 'sync'], safeTitle: 'VM sync and install'}),
+  item('WO-2026-220', {plannedKey: 'vm isolation', tags: ['vm', 'rare-snapshot'], safeTitle: 'Workspace cleanup'}),
+  item('WO-2026-300', {plannedKey: 'testing', tags: ['flaky', 'shared'], safeTitle: 'Fix flaky kanban test'}),
+  item('WO-2026-310', {plannedKey: 'testing', tags: ['e2e'], safeTitle: 'E2E test isolation'}),
 ];
 
-function suggest(target: PlanItem, extra: PlanItem[] = []) {
-  return suggestFor(buildModel([...placed, ...extra, target], tracks), target);
+function suggest(target: PlanItem, extra: PlanItem[] = [], extras = new Map<string, SuggestExtras>()) {
+  const items = [...placed, ...extra, target];
+  return suggestFor(buildModel(items, tracks, trainingLabels(items), extras), target);
 }
 
-describe('signals', () => {
-  it('a dependency alone points at the track of what it depends on', () => {
-    const suggestion = suggest(item('X', {dependsOn: ['V2']}))!;
-    expect(suggestion.key).toBe('vm isolation');
-    expect(suggestion.reason).toBe('depends on V2 (VM Isolation)');
-    expect(suggestion.runnerUp).toBeNull();
+describe('each family of evidence alone', () => {
+  it('a dependency, or a mention in the text, points at the track of the WO it names, both ways', () => {
+    const dependency = suggest(item('WO-2026-900', {dependsOn: ['WO-2026-210']}))!;
+    expect(dependency).toMatchObject({key: 'vm isolation', reason: 'mentions WO-2026-210 (VM Isolation)'});
+    const mention = suggest(item('WO-2026-900'), [], new Map([['WO-2026-900', {text: 'Builds on WO-2026-100 through 110.', mentions: mentionedIds('Builds on WO-2026-100 through 110.', 'WO-2026-900')}]]))!;
+    expect(mention.key).toBe('economy');
+    expect(mention.reason).toMatch(/^mentions WO-2026-100, .*WO-2026-110 \(Economy\)/);
+    const backwards = suggest(item('WO-2026-900', {dependsOn: ['other-repo:WO-2026-210']}), [item('WO-2026-130', {plannedKey: 'economy', dependsOn: ['WO-2026-900']})])!;
+    expect(backwards).toMatchObject({key: 'economy', reason: 'mentioned by WO-2026-130 (Economy)'});
   });
 
-  it('WOs that depend on it count too; cross-project ids are ignored', () => {
-    const dependent = item('E4', {plannedKey: 'economy', dependsOn: ['X']});
-    const suggestion = suggest(item('X', {dependsOn: ['other-repo:V2']}), [dependent])!;
-    expect(suggestion.key).toBe('economy');
-    expect(suggestion.reason).toBe('E4 (Economy) depends on it');
+  it('ranges in a text are expanded; other years and long ranges are not', () => {
+    expect(mentionedIds('after WO-2026-060 through 064', 'x')).toEqual(['WO-2026-060', 'WO-2026-061', 'WO-2026-062', 'WO-2026-063', 'WO-2026-064']);
+    expect(mentionedIds('see WO-2025-049 through WO-2026-017 and WO-2026-001 to 999', 'WO-2026-001')).toEqual(['WO-2025-049', 'WO-2026-017']);
   });
 
-  it('a rare tag alone is enough, and says how often it was seen', () => {
-    const suggestion = suggest(item('X', {tags: ['rare-snapshot']}))!;
-    expect(suggestion.key).toBe('vm isolation');
-    expect(suggestion.reason).toBe('tag rare-snapshot seen on 1 VM Isolation WO');
-    // A tag on every track says little: lower confidence than a rare one.
-    const common = suggest(item('Y', {tags: ['shared']}))!;
-    expect(common.confidence).toBeLessThan(suggestion.confidence);
+  it('whole-text similarity: the most similar placed WOs vote', () => {
+    const extras = new Map<string, SuggestExtras>([
+      ['WO-2026-100', {text: 'meter invoices ledger currency per tenant'}],
+      ['WO-2026-200', {text: 'firecracker microvm snapshot kernel image'}],
+      ['WO-2026-900', {text: 'restore a microvm from a kernel snapshot image'}],
+    ]);
+    const suggestion = suggest(item('WO-2026-900'), [], extras)!;
+    expect(suggestion).toMatchObject({key: 'vm isolation', reason: 'similar to WO-2026-200 (VM Isolation)'});
+  });
+
+  it('a rare tag alone is enough and says how often it was seen; a tag on every track says little', () => {
+    const rare = suggest(item('WO-2026-900', {tags: ['rare-snapshot']}))!;
+    expect(rare).toMatchObject({key: 'vm isolation', reason: 'tag rare-snapshot on 1 VM Isolation WO'});
+    const common = suggest(item('WO-2026-901', {tags: ['shared']}))!;
+    expect(common.confidence).toBeLessThan(rare.confidence);
   });
 
   it('title words alone, with plurals and hyphens handled', () => {
-    const suggestion = suggest(item('X', {safeTitle: 'Budgets per-project cost_reports'}))!;
+    const suggestion = suggest(item('WO-2026-900', {safeTitle: 'Budgets per-project cost_reports'}))!;
     expect(suggestion.key).toBe('economy');
-    expect(suggestion.reason).toMatch(/^words (budget|cost)/);
+    // Title words feed both the word family and the similarity family.
+    expect(suggestion.reason).toMatch(/(^|; )words (budget|cost)/);
     expect(tokenize('Budgets per-project cost_reports and the VMs')).toEqual(['budget', 'project', 'cost', 'report', 'vm']);
     expect(stem('policies')).toBe('policy');
   });
 
-  it('conflicting signals lower the confidence and name a runner-up', () => {
-    const clear = suggest(item('X', {dependsOn: ['E1'], tags: ['cost']}))!;
-    const split = suggest(item('Y', {dependsOn: ['E1'], tags: ['vm', 'sync']}))!;
-    expect(split.confidence).toBeLessThan(clear.confidence);
-    expect(split.runnerUp).not.toBeNull();
-    expect(new Set([split.key, split.runnerUp!.key])).toEqual(new Set(['economy', 'vm isolation']));
-    expect(split.candidates.map((candidate) => candidate.key)).toContain('vm isolation');
-  });
-
-  it('no signal at all gives no suggestion: the WO stays in Needs review', () => {
-    expect(suggest(item('X', {safeTitle: 'Zzz qqq'}))).toBeNull();
-    const plan = buildPlan({
-      spec: seedSpec(),
-      workOrders: [{id: 'WO-2099-001', title: 'Zzz', safeTitle: 'Zzz', goal: null, status: 'ready', tags: [], dependsOn: [], priority: null, createdAt: null, updatedAt: null, era: null, trackId: null, source: 'x'}],
-      serverTracks: [],
-      project: 'p',
-      api: null,
-      suggest: suggestTracks,
-    });
-    expect(plan.items[0]).toMatchObject({plannedKey: null, source: 'uncategorized'});
-    expect(plan.items[0].suggestion).toBeUndefined();
-  });
-
-  it('is deterministic', () => {
-    const target = item('X', {dependsOn: ['E1'], tags: ['vm'], safeTitle: 'Cost of VM sync'});
-    expect(suggest(target)).toEqual(suggest(target));
+  it('the id neighbourhood: WOs numbered next to each other', () => {
+    const suggestion = suggest(item('WO-2026-311'))!;
+    expect(suggestion).toMatchObject({key: 'testing', reason: 'numbered next to WO-2026-310 (Testing)'});
+    expect(suggest(item('WO-2026-500'))).toBeNull();
   });
 });
 
-describe('on the sample data', () => {
-  const workOrders = loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders;
-
-  it('leave-one-out accuracy reaches what the README states', () => {
-    const plan = buildPlan({spec: seedSpec(), workOrders, serverTracks: [], project: 'p', api: null});
-    const result = evaluateSuggestions(plan.items, plan.tracks, 0.6);
-    expect(result.evaluated).toBe(97);
-    // README: 75% top-1; at the default bar of 0.6, about 30% placed with 95%+ accuracy.
-    expect(result.accuracy).toBeGreaterThanOrEqual(0.75);
-    expect(result.placed).toBeGreaterThanOrEqual(25);
-    expect(result.placedAccuracy).toBeGreaterThanOrEqual(0.95);
-    expect(result.confusions[0]).toMatchObject({expected: expect.any(String), predicted: expect.any(String), count: expect.any(Number)});
+describe('pooling', () => {
+  it('each family is a share and counts once: one family alone is at most a fifth; agreeing families add up', () => {
+    const one = suggest(item('WO-2026-900', {dependsOn: ['WO-2026-210']}))!;
+    expect(one.confidence).toBe(0.2);
+    const two = suggest(item('WO-2026-900', {dependsOn: ['WO-2026-210'], tags: ['vm']}))!;
+    expect(two.confidence).toBeGreaterThan(one.confidence);
+    expect(two.confidence).toBeLessThanOrEqual(0.4);
   });
 
-  it('the plan places confident suggestions with their reason and leaves the rest for review', () => {
-    const plan = buildPlan({spec: seedSpec(), workOrders, serverTracks: [], project: 'p', api: null, suggest: suggestTracks});
-    const byId = new Map(plan.items.map((candidate) => [candidate.id, candidate]));
-    expect(byId.get('WO-2026-123')).toMatchObject({plannedKey: 'autonomous orchestration', source: 'suggested'});
-    expect(byId.get('WO-2026-123')!.reason).toMatch(/^suggested \(\d+%\): depends on WO-2026-076 \(Autonomous Orchestration\)/);
-    expect(byId.get('WO-2026-120')).toMatchObject({plannedKey: null, source: 'uncategorized', suggestion: {key: 'economy'}});
-    // Never over the mapping.
-    expect([...byId.values()].filter((candidate) => candidate.suggestion).map((candidate) => candidate.id)).toEqual(['WO-2026-120', 'WO-2026-121', 'WO-2026-122', 'WO-2026-123', 'WO-2026-124', 'WO-2026-125']);
+  it('conflicting families lower the confidence and name a runner-up', () => {
+    const clear = suggest(item('WO-2026-900', {dependsOn: ['WO-2026-100'], tags: ['cost']}))!;
+    const split = suggest(item('WO-2026-901', {dependsOn: ['WO-2026-100'], tags: ['vm', 'sync']}))!;
+    expect(split.confidence).toBeLessThan(clear.confidence);
+    expect(new Set([split.key, split.runnerUp!.key])).toEqual(new Set(['economy', 'vm isolation']));
+  });
+
+  it('no evidence at all gives no suggestion, and the result is deterministic', () => {
+    expect(suggest(item('WO-2099-900', {safeTitle: 'Zzz qqq'}))).toBeNull();
+    const target = item('WO-2026-900', {dependsOn: ['WO-2026-100'], tags: ['vm'], safeTitle: 'Cost of VM sync'});
+    expect(suggest(target)).toEqual(suggest(target));
+  });
+
+  it('a coherent no-track group is learned as a class of its own; a grab-bag group is not', () => {
+    const meta = [item('WO-2026-400', {safeTitle: 'Track schema storage'}), item('WO-2026-410', {safeTitle: 'Track management screen'})].map((entry) => ({...entry, source: 'mapping' as const}));
+    const items = [...placed, ...meta, item('WO-2026-900', {safeTitle: 'Track management filter'})];
+    const labels = trainingLabels(items, new Set(['WO-2026-400', 'WO-2026-410']));
+    expect(labels.get('WO-2026-400')).toBe(NO_TRACK_CLASS);
+    const suggestion = suggestFor(buildModel(items, tracks, labels), items.at(-1)!)!;
+    expect(suggestion.key).toBe(NO_TRACK_CLASS);
+    expect(trainingLabels(items).has('WO-2026-400')).toBe(false);
+  });
+});
+
+describe('on the development corpus (a fictional project written for this)', () => {
+  const dir = path.join(ROOT, 'test/corpus');
+  const spec = parseTrackSpec(readFileSync(path.join(dir, 'spec.md'), 'utf8'), 'spec.md');
+  const {workOrders} = loadWorkOrdersFromFolder(path.join(dir, 'work_orders'));
+  const plan = buildPlan({spec, workOrders, serverTracks: [], project: 'p', api: null, preferSpec: true});
+  const context = suggestionContext(workOrders, spec);
+  const evaluate = (protocol: 'loo' | 'half' | 'newest') => evaluateSuggestions(plan.items, plan.tracks, 0.4, {protocol, ...context});
+
+  it('reaches the figures the README states, in all three protocols', () => {
+    // README: leave-one-out 84%, every second hidden 85%, newest half hidden 81% top-1.
+    expect(evaluate('loo').accuracy).toBeGreaterThanOrEqual(0.84);
+    expect(evaluate('half').accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(evaluate('newest').accuracy).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('confidence is calibrated: the higher the bar, the fewer placed and the more of them right', () => {
+    const {bars} = evaluate('loo');
+    for (let i = 1; i < bars.length; i++) expect(bars[i].placed).toBeLessThanOrEqual(bars[i - 1].placed);
+    expect(bars.find((row) => row.bar === 0.5)!.precision).toBeGreaterThan(bars.find((row) => row.bar === 0.3)!.precision);
+    expect(bars.find((row) => row.bar === 0.4)!.precision).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('the held-out newer WOs: placed with their reasons, and placed suggestions mostly right', () => {
+    const answers = JSON.parse(readFileSync(path.join(dir, 'answers.json'), 'utf8')) as Record<string, string | null>;
+    const suggested = buildPlan({spec, workOrders, serverTracks: [], project: 'p', api: null, suggest: createSuggester(context.extras, context.coherentNoTrack)});
+    const nameOf = new Map(suggested.tracks.map((track) => [track.key, track.name]));
+    const newer = suggested.items.filter((candidate) => candidate.mappedKey === undefined && answers[candidate.id]);
+    const top = newer.filter((candidate) => candidate.suggestion && nameOf.get(candidate.suggestion.key) === answers[candidate.id]);
+    const placedOnes = newer.filter((candidate) => candidate.source === 'suggested' && candidate.plannedKey);
+    const right = placedOnes.filter((candidate) => nameOf.get(candidate.plannedKey!) === answers[candidate.id]);
+    // README: 87% top-1 on the 71 held-out WOs that belong to a track; 61% placed, 91% of them right.
+    expect(top.length / newer.length).toBeGreaterThanOrEqual(0.85);
+    expect(placedOnes.length / newer.length).toBeGreaterThanOrEqual(0.55);
+    expect(right.length / placedOnes.length).toBeGreaterThanOrEqual(0.88);
+    expect(placedOnes[0].reason).toMatch(/^suggested \(\d+%\): /);
+    // What the JSON shows is what was compared with the bar.
+    for (const candidate of newer) if (candidate.suggestion) expect(candidate.source === 'suggested').toBe(candidate.suggestion.confidence >= 0.4);
   });
 });
