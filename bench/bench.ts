@@ -16,7 +16,8 @@ import {applyPlan} from '../src/apply/apply-engine.js';
 import {buildPlan} from '../src/plan/build-plan.js';
 import {createPccClient} from '../src/pcc/pcc-client.js';
 import {parseTrackSpec} from '../src/spec/spec-parser.js';
-import {suggestTracks} from '../src/suggest/suggest.js';
+import {suggestionContext} from '../src/suggest/context.js';
+import {createSuggester} from '../src/suggest/suggest.js';
 import {App} from '../src/ui/app.js';
 import {loadWorkOrdersFromFolder} from '../src/workorders/local-loader.js';
 import {generateProject, type GeneratedProject} from './generate.js';
@@ -120,7 +121,8 @@ function planMs(project: GeneratedProject): number {
   const times: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const started = process.cpuUsage();
-    buildPlan({spec, workOrders, serverTracks: [], project: 'bench', api: null, suggest: suggestTracks});
+    const {extras, coherentNoTrack} = suggestionContext(workOrders, spec);
+    buildPlan({spec, workOrders, serverTracks: [], project: 'bench', api: null, suggest: createSuggester(extras, coherentNoTrack)});
     const used = process.cpuUsage(started);
     times.push((used.user + used.system) / 1000);
   }

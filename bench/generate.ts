@@ -52,7 +52,10 @@ export function generateProject(root: string, count: number, seedFile: string, o
     const siblings = byTrack.get(track)!;
     const depends = siblings.length && next() < 0.7 ? [siblings[Math.floor(next() * siblings.length)].id] : [];
     const status = pick(['backlog', 'ready', 'building', 'done', 'done', 'done']);
-    const text = ['---', `id: ${id}`, `title: ${title}`, `goal: ${pick(FILLER)} the ${pick(vocabulary.words)} path`, 'priority: 3', `tags: [${tags.join(', ')}]`, `status: ${status}`, 'created_at: 2030-01-01', 'updated_at: 2030-01-02',
+    // Context and criteria in the track's words, with a mention now and then: what similarity and links read.
+    const context = [`${pick(FILLER)} ${pick(vocabulary.words)} and ${pick(vocabulary.words)} for the ${pick(vocabulary.words)} flow`, siblings.length && next() < 0.3 ? `follow-up to ${siblings[Math.floor(next() * siblings.length)].id}` : `keeps ${pick(vocabulary.words)} ${pick(FILLER)}`];
+    const criteria = [`${pick(vocabulary.words)} ${pick(FILLER)} works end to end`, `${pick(vocabulary.words)} covered by a test`];
+    const text = ['---', `id: ${id}`, `title: ${title}`, `goal: ${pick(FILLER)} the ${pick(vocabulary.words)} path`, 'context:', ...context.map((line) => `  - ${line}`), 'acceptance_criteria:', ...criteria.map((line) => `  - ${line}`), 'priority: 3', `tags: [${tags.join(', ')}]`, `status: ${status}`, 'created_at: 2030-01-01', 'updated_at: 2030-01-02',
       depends.length ? `depends_on:\n  - ${depends[0]}` : 'depends_on: []', 'era: v3', '---', '', `## Overview`, '', `${title}.`, ''].join('\n');
     writeFileSync(path.join(workOrdersDir, `${id}.md`), text);
     if (next() < 0.85) {

@@ -13,6 +13,8 @@ const FAMILIES = ['links', 'similar', 'tags', 'words', 'neighbours'] as const;
 type Family = (typeof FAMILIES)[number];
 /** Placed WOs that vote by similarity. */
 const K_SIMILAR = 5;
+/** Postings one similarity query may walk (see the similarity family). */
+const POSTINGS_BUDGET = 1500;
 /** WOs numbered this close count as neighbours. */
 const NEIGHBOURHOOD = 3;
 
@@ -35,9 +37,12 @@ export type SuggestionModel = {
   linkedFrom: Map<string, string[]>;
   /** Inverse document frequency of each term, over every WO. */
   idf: Map<string, number>;
-  /** Term → labelled docs with that term's weight, for similarity without comparing all pairs. */
-  postings: Map<string, {id: string; weight: number}[]>;
-  norms: Map<string, number>;
+  /** Term → labelled docs (by their number in `labelledIds`) with that term's weight: similarity without comparing all pairs. */
+  postings: Map<string, {doc: number; weight: number}[]>;
+  labelledIds: string[];
+  norms: Float64Array;
+  /** Scratch space for one similarity query, reused (the model is used by one caller at a time). */
+  scores: Float64Array;
   /** Year → number → labelled id, for the neighbourhood. */
   numbers: Map<string, Map<number, string>>;
   labelled: number;
@@ -61,10 +66,12 @@ function numberOf(id: string): {year: string; n: number} | null {
 }
 
 function docOf(item: PlanItem, extras: SuggestExtras | undefined): Doc {
-  const words = unique([...tokenize(item.safeTitle), ...tokenize(item.goal)]);
-  const fileWords = tokenize((extras?.file ?? '').replace(/\.md$/i, '').replace(/WO-\d{4}-\d+/g, ' '));
+  const titleWords = tokenize(item.goal ? `${item.safeTitle} ${item.goal}` : item.safeTitle);
+  const words = unique(titleWords);
+  // A file name usually repeats the title: only its words that add something count.
+  const fileWords = extras?.file ? tokenize(extras.file.replace(/\.md$/i, '').replace(/WO-\d{4}-\d+/g, ' ')).filter((word) => !words.includes(word)) : [];
   const terms = new Map<string, number>();
-  for (const term of [...tokenize(item.safeTitle), ...tokenize(item.goal), ...tokenize(extras?.text), ...fileWords]) terms.set(term, (terms.get(term) ?? 0) + 1);
+  for (const list of [titleWords, tokenize(extras?.text), fileWords]) for (const term of list) terms.set(term, (terms.get(term) ?? 0) + 1);
   const links = unique([...item.dependsOn, ...(extras?.mentions ?? [])].filter((id) => !id.includes(':') && id !== item.id));
   return {id: item.id, tags: unique(item.tags.map((tag) => tag.toLowerCase())), words, links, terms};
 }
@@ -85,7 +92,9 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
     linkedFrom: new Map(),
     idf: new Map(),
     postings: new Map(),
-    norms: new Map(),
+    labelledIds: [],
+    norms: new Float64Array(0),
+    scores: new Float64Array(0),
     numbers: new Map(),
     labelled: 0,
     classSizes: new Map(),
@@ -95,9 +104,14 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
     const doc = docOf(item, extras.get(item.id));
     model.docs.set(item.id, doc);
     for (const term of doc.terms.keys()) df.set(term, (df.get(term) ?? 0) + 1);
-    for (const target of doc.links) model.linkedFrom.set(target, [...(model.linkedFrom.get(target) ?? []), item.id]);
+    for (const target of doc.links) {
+      const list = model.linkedFrom.get(target);
+      if (list) list.push(item.id);
+      else model.linkedFrom.set(target, [item.id]);
+    }
   }
   for (const [term, count] of df) model.idf.set(term, Math.log(1 + items.length / count));
+  const norms: number[] = [];
   for (const [id, cls] of labels) {
     const doc = model.docs.get(id);
     if (!doc) continue;
@@ -111,22 +125,26 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
       bump(model.wordCounts, word, cls);
       model.wordTotals.set(word, (model.wordTotals.get(word) ?? 0) + 1);
     }
+    const number = model.labelledIds.length;
+    model.labelledIds.push(id);
     let norm = 0;
     for (const [term, tf] of doc.terms) {
       const weight = (1 + Math.log(tf)) * (model.idf.get(term) ?? 0);
       norm += weight * weight;
       let list = model.postings.get(term);
       if (!list) model.postings.set(term, (list = []));
-      list.push({id, weight});
+      list.push({doc: number, weight});
     }
-    model.norms.set(id, Math.sqrt(norm) || 1);
-    const number = numberOf(id);
-    if (number) {
-      let byNumber = model.numbers.get(number.year);
-      if (!byNumber) model.numbers.set(number.year, (byNumber = new Map()));
-      byNumber.set(number.n, id);
+    norms.push(Math.sqrt(norm) || 1);
+    const numbered = numberOf(id);
+    if (numbered) {
+      let byNumber = model.numbers.get(numbered.year);
+      if (!byNumber) model.numbers.set(numbered.year, (byNumber = new Map()));
+      byNumber.set(numbered.n, id);
     }
   }
+  model.norms = Float64Array.from(norms);
+  model.scores = new Float64Array(norms.length);
   // A track's own name and goal count as one more example of its words.
   for (const track of tracks) {
     for (const word of unique([...tokenize(track.name), ...tokenize(track.goal), ...tokenize(track.description)])) {
@@ -203,26 +221,40 @@ function evidenceFor(model: SuggestionModel, doc: Doc, holdOut: string | null): 
   });
 
   family('similar', (share, notes) => {
-    const scores = new Map<string, number>();
+    const scores = model.scores;
+    const touched: number[] = [];
     let norm = 0;
     // The rarest terms carry the comparison; very common ones are skipped for speed.
     const terms = [...doc.terms]
       .map(([term, tf]) => ({term, weight: (1 + Math.log(tf)) * (model.idf.get(term) ?? 0)}))
       .sort((a, b) => b.weight - a.weight)
       .slice(0, 40);
+    // Rarest terms first, within a budget of postings per query: at 10,000 WOs the common terms
+    // would cost most of the time and change few of the k nearest.
+    let budget = POSTINGS_BUDGET;
     for (const {term, weight} of terms) {
       norm += weight * weight;
       const list = model.postings.get(term);
-      if (!list || list.length > Math.max(50, model.labelled * 0.3)) continue;
+      if (!list || budget <= 0 || list.length > Math.max(50, model.labelled * 0.3)) continue;
+      budget -= list.length;
       for (const posting of list) {
-        if (posting.id === doc.id) continue;
-        scores.set(posting.id, (scores.get(posting.id) ?? 0) + weight * posting.weight);
+        if (scores[posting.doc] === 0) touched.push(posting.doc);
+        scores[posting.doc] += weight * posting.weight;
       }
     }
-    const top = [...scores]
-      .map(([id, dot]) => ({id, similarity: dot / ((Math.sqrt(norm) || 1) * (model.norms.get(id) ?? 1))}))
-      .sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1))
-      .slice(0, K_SIMILAR);
+    // The k best in one pass, without sorting every candidate.
+    const top: {id: string; similarity: number}[] = [];
+    const queryNorm = Math.sqrt(norm) || 1;
+    for (const index of touched) {
+      const id = model.labelledIds[index];
+      const similarity = scores[index] / (queryNorm * model.norms[index]);
+      scores[index] = 0;
+      if (id === doc.id) continue;
+      if (top.length === K_SIMILAR && similarity <= top[K_SIMILAR - 1].similarity) continue;
+      top.push({id, similarity});
+      top.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
+      if (top.length > K_SIMILAR) top.pop();
+    }
     for (const {id, similarity} of top) {
       const cls = labelOf(id);
       if (cls && similarity > 0.05) add(share, notes, cls, similarity, id);

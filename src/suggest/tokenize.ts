@@ -27,9 +27,16 @@ export function tokenize(text: string | null | undefined): string[] {
     .split(/[^a-z0-9]+/);
   const out: string[] = [];
   for (const word of words) {
-    if (word.length < 2 || STOP_WORDS.has(word) || /^\d+$/.test(word)) continue;
-    const stemmed = stem(word);
-    if (!STOP_WORDS.has(stemmed)) out.push(stemmed);
+    let kept = known.get(word);
+    if (kept === undefined) {
+      kept = word.length < 2 || STOP_WORDS.has(word) || /^\d+$/.test(word) ? null : stem(word);
+      if (kept !== null && STOP_WORDS.has(kept)) kept = null;
+      // Words repeat across thousands of WOs: remember each one's stem (bounded).
+      if (known.size < 100_000) known.set(word, kept);
+    }
+    if (kept !== null) out.push(kept);
   }
   return out;
 }
+
+const known = new Map<string, string | null>();
