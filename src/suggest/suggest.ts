@@ -14,7 +14,7 @@ type Family = (typeof FAMILIES)[number];
 /** Placed WOs that vote by similarity. */
 const K_SIMILAR = 5;
 /** Postings one similarity query may walk (see the similarity family). */
-const POSTINGS_BUDGET = 1500;
+const POSTINGS_BUDGET = 1000;
 /** WOs numbered this close count as neighbours. */
 const NEIGHBOURHOOD = 3;
 
@@ -38,7 +38,7 @@ export type SuggestionModel = {
   /** Inverse document frequency of each term, over every WO. */
   idf: Map<string, number>;
   /** Term → labelled docs (by their number in `labelledIds`) with that term's weight: similarity without comparing all pairs. */
-  postings: Map<string, {doc: number; weight: number}[]>;
+  postings: Map<string, {docs: number[]; weights: number[]}>;
   labelledIds: string[];
   norms: Float64Array;
   /** Scratch space for one similarity query, reused (the model is used by one caller at a time). */
@@ -132,8 +132,9 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
       const weight = (1 + Math.log(tf)) * (model.idf.get(term) ?? 0);
       norm += weight * weight;
       let list = model.postings.get(term);
-      if (!list) model.postings.set(term, (list = []));
-      list.push({doc: number, weight});
+      if (!list) model.postings.set(term, (list = {docs: [], weights: []}));
+      list.docs.push(number);
+      list.weights.push(weight);
     }
     norms.push(Math.sqrt(norm) || 1);
     const numbered = numberOf(id);
@@ -235,11 +236,13 @@ function evidenceFor(model: SuggestionModel, doc: Doc, holdOut: string | null): 
     for (const {term, weight} of terms) {
       norm += weight * weight;
       const list = model.postings.get(term);
-      if (!list || budget <= 0 || list.length > Math.max(50, model.labelled * 0.3)) continue;
-      budget -= list.length;
-      for (const posting of list) {
-        if (scores[posting.doc] === 0) touched.push(posting.doc);
-        scores[posting.doc] += weight * posting.weight;
+      if (!list || budget <= 0 || list.docs.length > Math.max(50, model.labelled * 0.3)) continue;
+      budget -= list.docs.length;
+      const {docs, weights} = list;
+      for (let at = 0; at < docs.length; at++) {
+        const index = docs[at];
+        if (scores[index] === 0) touched.push(index);
+        scores[index] += weight * weights[at];
       }
     }
     // The k best in one pass, without sorting every candidate.

@@ -106,7 +106,7 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
   else if (state.overlay === 'quit') {
     body = (
       <Box borderStyle="round" paddingX={1}>
-        <Text>{state.review.past.length ? `Quit and drop ${state.review.past.length} unapplied change${state.review.past.length === 1 ? '' : 's'}?` : 'Quit without applying?'} y quits · n stays</Text>
+        <Text>{movedCount(state) ? `Quit and drop the moves of ${movedCount(state)} work order${movedCount(state) === 1 ? '' : 's'}?` : 'Quit without applying?'} y quits · n stays</Text>
       </Box>
     );
   } else if (state.picker) {
@@ -129,4 +129,9 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
       <KeyHints screen={state.screen} canApply={state.applyPath.kind !== 'none'} />
     </Box>
   );
+}
+
+/** Work orders the session moved (and has not undone), however many edits that took. */
+function movedCount(state: {review: {past: readonly {ids: readonly string[]}[]}}): number {
+  return new Set(state.review.past.flatMap((edit) => edit.ids)).size;
 }

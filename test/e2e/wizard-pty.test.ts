@@ -19,9 +19,9 @@ it('the whole job in a real terminal: review, move one WO to a track and one to 
     // Needs review is the next-to-last group.
     await session.press(`${KEYS.end}${KEYS.up}`, /›Needs review/);
     await session.press(KEYS.enter, 'Needs review (12/13) · 1/2');
-    // The picker offers the suggestion's candidates first.
-    await session.press('m', /1 Chat Experience \(suggested \d+%\)/);
-    await session.press('1', 'Moved 1 to Chat Experience. u undoes.');
+    // The picker marks the suggestion's candidates; every track keeps its number.
+    await session.press('m', /4 Chat Experience \(suggested \d+%\)/);
+    await session.press('4', 'Moved 1 to Chat Experience. u undoes.');
     await session.press('n', 'Moved 1 to No track. u undoes.');
     // A frame can arrive in several chunks: wait for the line itself, not just the title.
     await session.press('c', 'Confirm: 11 tracks to create · 101 to assign');

@@ -171,3 +171,51 @@ describe('no frame taller than the terminal', () => {
     expect(done.split('\n')[0]).toBe('✘ Finished with problems.');
   });
 });
+
+describe('friction', () => {
+  it('undo says what it undid and keeps the cursor on that WO', () => {
+    const moved = press(open('runner reliability'), 'j', 'j', 'n');
+    expect(moved.notice).toBe('Moved 1 to No track. u undoes.');
+    const undone = press(moved, 'u');
+    expect(undone.notice).toBe('Undone: moved WO-2026-032 back to Runner Reliability.');
+    expect(currentItems(undone)[undone.cursor].id).toBe('WO-2026-032');
+    expect(press(undone, {input: 'r', ctrl: true}).notice).toBe('Redone: moved WO-2026-032 to No track.');
+  });
+
+  it('Esc first clears a kept filter, then leaves the track', () => {
+    const filtered = press(open('runner reliability'), '/', 'g', 'i', 't', {return: true});
+    expect(currentItems(filtered).length).toBeLessThan(14);
+    const cleared = press(filtered, {escape: true});
+    expect(cleared).toMatchObject({screen: 'track', filter: ''});
+    expect(press(cleared, {escape: true}).screen).toBe('overview');
+  });
+
+  it('picker numbers stay with their track, candidates are marked, and the current track is not offered', async () => {
+    const {pickerChoices} = await import('../../src/ui/state/picker.js');
+    const suggested = {...plan, items: plan.items.map((item) => (item.id === 'WO-2026-021' ? {...item, plannedKey: 'runner reliability', suggestion: {key: 'economy', confidence: 0.3, reason: 'x', runnerUp: null, candidates: [{key: 'economy', confidence: 0.3}]}} : item))};
+    let state = initialState(suggested);
+    state = press(state, {downArrow: true}, {return: true});
+    const choices = pickerChoices(press(state, 'j', 'm'));
+    expect(currentItems(press(state, 'j'))[1].id).toBe('WO-2026-021');
+    expect(choices.map((choice) => choice.key)).not.toContain('runner reliability');
+    expect(choices.find((choice) => choice.key === 'economy')).toMatchObject({hotkey: '6', hint: 'suggested 30%'});
+    expect(pickerChoices(press(press(state, {end: true}), 'm')).find((choice) => choice.key === 'economy')).toMatchObject({hotkey: '6', hint: null});
+  });
+
+  it('the guess column names the guessed track, and the quit prompt counts WOs', async () => {
+    const guessed = {...plan, items: plan.items.map((item) => (item.id === 'WO-2026-120' ? {...item, suggestion: {key: 'economy', confidence: 0.31, reason: 'x', runnerUp: null, candidates: []}} : item))};
+    const index = groupKeys(guessed).indexOf('@review');
+    let state = initialState(guessed);
+    for (let i = 0; i < index; i++) state = press(state, {downArrow: true});
+    state = press(state, {return: true});
+    const frame = stripVTControlCharacters(render(<TrackReview state={state} theme={{color: false}} />).lastFrame() ?? '');
+    expect(frame).toMatch(/WO-2026-120 +backlog +Economy 31% +Cost dashboard/);
+    const view = render(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />);
+    for (const key of ['\r', ' ', ' ', 'n', 'q', 'q']) {
+      view.stdin.write(key);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await waitFor(() => expect(stripVTControlCharacters(view.lastFrame() ?? '')).toContain('Quit and drop the moves of 2 work orders? y quits · n stays'));
+    view.unmount();
+  });
+});

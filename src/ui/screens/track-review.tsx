@@ -2,20 +2,21 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import stringWidth from 'string-width';
 import {changeOf} from '../../plan/changes.js';
-import type {PlanItem} from '../../plan/plan-types.js';
+import type {Plan, PlanItem} from '../../plan/plan-types.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
 import {currentGroupKey, currentItems, listHeight, type WizardState} from '../state/wizard-state.js';
 import {accent, trackColor, type Theme} from '../theme.js';
 
-function sourceLabel(item: PlanItem): string {
+function sourceLabel(item: PlanItem, plan: Plan): string {
   switch (item.source) {
     case 'suggested':
       return `suggested ${Math.round((item.suggestion?.confidence ?? 0) * 100)}%`;
     case 'manual':
       return 'moved';
     case 'uncategorized':
-      return item.suggestion ? `guess ${Math.round(item.suggestion.confidence * 100)}%` : 'uncategorized';
+      // The guessed track and its confidence, both: a percentage alone says nothing.
+      return item.suggestion ? `${item.suggestion.key === '@none' ? 'none' : sanitizeText(groupName(plan, item.suggestion.key))} ${Math.round(item.suggestion.confidence * 100)}%` : 'uncategorized';
     default:
       return item.source;
   }
@@ -78,7 +79,7 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
         // Rows that applying would change carry their sign: + assign, ~ move, - clear.
         const change = changeOf(item);
         const sign = change ? (change.kind === 'assign' ? '+' : change.kind === 'move' ? '~' : '-') : ' ';
-        const line = `${isCursor ? '›' : ' '}${selected ? '●' : ' '}${sign} ${sanitizeText(item.id).padEnd(12)} ${fit(sanitizeText(item.status), 10)} ${fit(sourceLabel(item), 14)} ${fit(item.safeTitle, titleWidth)}`;
+        const line = `${isCursor ? '›' : ' '}${selected ? '●' : ' '}${sign} ${sanitizeText(item.id).padEnd(12)} ${fit(sanitizeText(item.status), 10)} ${fit(sourceLabel(item, plan), 14)} ${fit(item.safeTitle, titleWidth)}`;
         return (
           <Text key={item.id} inverse={isCursor} color={selected ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
             {line}

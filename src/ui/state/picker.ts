@@ -1,27 +1,27 @@
 import {sanitizeText} from '../../workorders/sanitize.js';
-import {groupName} from './groups.js';
+import {groupKeys, groupName, NONE_GROUP} from './groups.js';
 import type {WizardState} from './wizard-state.js';
 import {currentItems} from './wizard-state.js';
 
 export type PickerChoice = {key: string | null; label: string; hotkey: string | null; hint: string | null};
 
 /**
- * Tracks offered by the move picker: the suggestion's candidates for the row under the cursor
- * first, then the other tracks in order, then No track (always there). The first ten get 1-9, 0.
+ * Tracks offered by the move picker, in the plan's order so a track keeps its number for every WO
+ * of the list, without the list's own track; the suggestion's candidates are marked, not moved.
+ * No track is always there (unless that is where the WOs are). The first ten get 1-9, 0.
  */
 export function pickerChoices(state: WizardState): PickerChoice[] {
   const plan = state.review.plan;
   const item = currentItems(state)[state.cursor];
+  const here = state.screen === 'track' ? groupKeys(plan)[state.group] : undefined;
   const candidates = state.selected.size <= 1 ? item?.suggestion?.candidates ?? [] : [];
+  const hint = (key: string | null) => {
+    const candidate = candidates.find((entry) => entry.key === (key ?? NONE_GROUP));
+    return candidate ? `suggested ${Math.round(candidate.confidence * 100)}%` : null;
+  };
   const order: {key: string | null; hint: string | null}[] = [];
-  const seen = new Set<string | null>();
-  for (const candidate of candidates) {
-    if (seen.has(candidate.key)) continue;
-    seen.add(candidate.key);
-    order.push({key: candidate.key, hint: `suggested ${Math.round(candidate.confidence * 100)}%`});
-  }
-  for (const track of plan.tracks) if (!seen.has(track.key)) order.push({key: track.key, hint: null});
-  order.push({key: null, hint: null});
+  for (const track of plan.tracks) if (track.key !== here && !track.duplicateOf) order.push({key: track.key, hint: hint(track.key)});
+  if (here !== NONE_GROUP) order.push({key: null, hint: hint(null)});
   const query = state.picker?.query.trim().toLowerCase() ?? '';
   const filtered = order
     .map((entry) => ({...entry, label: entry.key === null ? 'No track' : sanitizeText(groupName(plan, entry.key))}))

@@ -150,7 +150,13 @@ function history(state: WizardState, direction: 'undo' | 'redo'): WizardState {
   if (review === state.review) return {...state, notice: direction === 'undo' ? 'Nothing to undo.' : 'Nothing to redo.'};
   const edit = direction === 'undo' ? state.review.past.at(-1)! : state.review.future.at(-1)!;
   carryMembers(state.review.plan, review.plan, edit.ids, review.indexById);
-  return clampView({...state, review, selected: new Set(), notice: direction === 'undo' ? 'Undone.' : 'Redone.'});
+  // Say what changed back, and keep the cursor on that WO when it is in this list again.
+  const first = review.plan.items[review.indexById.get(edit.ids[0])!];
+  const where = first?.plannedKey === null ? 'No track' : sanitizeText(groupName(review.plan, first?.plannedKey ?? ''));
+  const what = edit.ids.length === 1 ? sanitizeText(edit.ids[0]) : `${edit.ids.length} work orders`;
+  const moved = {...state, review, selected: new Set<string>(), notice: `${direction === 'undo' ? 'Undone' : 'Redone'}: moved ${what} ${direction === 'undo' ? 'back ' : ''}to ${where}.`};
+  const index = currentItems(moved).findIndex((item) => item.id === edit.ids[0]);
+  return clampView(index >= 0 ? {...moved, cursor: index} : moved);
 }
 
 function isPrintable(key: KeyPress): boolean {
@@ -287,6 +293,8 @@ function command(state: WizardState, name: Command): WizardState {
       return {...state, request: {type: 'save'}};
     case 'BACK':
       if (state.screen === 'confirm') return {...state, screen: state.confirmFrom};
+      // A kept filter goes first; the next Esc leaves the track.
+      if (state.filter) return clampView({...state, filter: '', cursor: 0, scroll: 0, notice: 'Filter cleared.'});
       return {...state, screen: 'overview', overviewCursor: state.group, walking: false, selected: new Set(), filter: '', notice: null};
     case 'QUIT':
       return state.screen === 'done' ? {...state, request: {type: 'exit'}} : quit(state);
