@@ -12,6 +12,7 @@ import {buildReport, whatMatches, type ApplyOutcome} from '../report/report.js';
 import type {DoneFiles} from '../ui/screens/done.js';
 import {sanitizeLines} from '../workorders/sanitize.js';
 import {recordDecisions, type SpecRecord} from './spec-record.js';
+import {formatInvisible} from '../workorders/invisible.js';
 import {serializePlan} from '../plan/plan-file.js';
 import type {Plan} from '../plan/plan-types.js';
 import {createPccClient, DEFAULT_API} from '../pcc/pcc-client.js';
@@ -111,13 +112,13 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
 
   let result: WizardResult = {kind: 'quit'};
   const unseen = inputs.invisible.length ? ` · ${inputs.invisible.length} WO file${inputs.invisible.length === 1 ? '' : 's'} PCC cannot see` : '';
-  const title = `${plan.project} · ${inputs.spec.id || inputs.spec.source}${unseen}${warnings.length ? ` · ${warnings.length} load warning${warnings.length === 1 ? '' : 's'} (see the report)` : ''}`;
+  const title = `${plan.project} · ${inputs.spec.id || inputs.spec.source}${unseen}${warnings.length ? ` · ${warnings.length} load warning${warnings.length === 1 ? '' : 's'} (w)` : ''}`;
   if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);
   // Full screen on the alternate buffer; the terminal's own screen comes back on every way out.
   const screen = fullScreen(io.stdout);
   try {
     const app = render(
-      <App plan={plan} theme={theme} title={title} applyPath={{kind: applyPath.kind, text: applyPathText(applyPath)}} startApply={startApply} savePlan={savePlan} onExit={(value) => (result = value)} fullScreen />,
+      <App plan={plan} theme={theme} title={title} applyPath={{kind: applyPath.kind, text: applyPathText(applyPath)}} startApply={startApply} savePlan={savePlan} onExit={(value) => (result = value)} fullScreen warnings={[...inputs.invisible.map(formatInvisible), ...warnings]} />,
       {exitOnCtrlC: false, stdout: io.stdout, stdin: io.stdin, stderr: io.stderr},
     );
     await app.waitUntilExit();

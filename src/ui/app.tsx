@@ -32,9 +32,11 @@ export type AppProps = {
   frameMs?: number;
   /** On the alternate screen: clear it on resize, so no stale line of a larger layout stays. */
   fullScreen?: boolean;
+  /** Load warnings and WO files PCC cannot see: `w` shows them. */
+  warnings?: readonly string[];
 };
 
-export function App({plan, theme, title, applyPath, startApply, savePlan, onExit, frameMs = 50, fullScreen = false}: AppProps) {
+export function App({plan, theme, title, applyPath, startApply, savePlan, onExit, frameMs = 50, fullScreen = false, warnings = []}: AppProps) {
   const {exit} = useApp();
   const {stdout} = useStdout();
   const [state, dispatch] = useReducer(reduce, plan, (initial) => initialState(initial, {rows: stdout.rows || 24, columns: stdout.columns || 80}, applyPath));
@@ -102,6 +104,7 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
 
   let body: React.ReactNode;
   if (state.overlay === 'help') body = <HelpOverlay screen={state.screen} rows={state.viewport.rows} columns={state.viewport.columns} />;
+  else if (state.overlay === 'warnings') body = <Warnings lines={warnings} rows={state.viewport.rows} />;
   else if (state.overlay === 'details') body = <Details state={state} />;
   else if (state.overlay === 'quit') {
     body = (
@@ -134,4 +137,21 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
 /** Work orders the session moved (and has not undone), however many edits that took. */
 function movedCount(state: {review: {past: readonly {ids: readonly string[]}[]}}): number {
   return new Set(state.review.past.flatMap((edit) => edit.ids)).size;
+}
+
+/** The load warnings, one line each, as many as fit. */
+function Warnings({lines, rows}: {lines: readonly string[]; rows: number}) {
+  const room = Math.max(1, rows - 7);
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>Load warnings ({lines.length})</Text>
+      {lines.length ? null : <Text>None: every work order file was read cleanly.</Text>}
+      {lines.slice(0, room).map((line, index) => (
+        <Text key={index} wrap="truncate-end">
+          {sanitizeText(line)}
+        </Text>
+      ))}
+      <Text dimColor wrap="truncate-end">{lines.length > room ? `${lines.length - room} more in the report · ` : ''}Any key closes.</Text>
+    </Box>
+  );
 }

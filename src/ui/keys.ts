@@ -22,6 +22,7 @@ export type Command =
   | 'OPEN'
   | 'WALK'
   | 'HELP'
+  | 'WARNINGS'
   | 'CONFIRM'
   | 'APPLY'
   | 'SAVE'
@@ -77,6 +78,7 @@ export const KEY_BINDINGS: Binding[] = [
   {command: 'OPEN', keys: [{special: 'return'}], label: 'Enter', help: 'open / show details', screens: LISTS},
   {command: 'WALK', keys: [{char: 'r'}], label: 'r', help: 'review every track in order', screens: ['overview']},
   {command: 'HELP', keys: [{char: '?'}], label: '?', help: 'this help', screens: LISTS},
+  {command: 'WARNINGS', keys: [{char: 'w'}], label: 'w', help: 'warnings, files PCC skips', screens: LISTS},
   {command: 'CONFIRM', keys: [{char: 'c'}], label: 'c', help: 'to the confirm screen', screens: LISTS},
   {command: 'APPLY', keys: [{char: 'y'}], label: 'y', help: 'apply the changes (only y: Enter never applies)', screens: ['confirm']},
   {command: 'SAVE', keys: [{char: 's'}], label: 's', help: 'save the plan to a file and exit', screens: ['confirm']},

@@ -219,3 +219,17 @@ describe('friction', () => {
     view.unmount();
   });
 });
+
+describe('load warnings inside the wizard', () => {
+  it('w opens them; the picker starts on the best suggestion', async () => {
+    const view = render(<App plan={plan} theme={{color: false}} title="t" warnings={['WO-2026-118.md:9: front matter is not valid YAML']} startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />);
+    view.stdin.write('w');
+    await waitFor(() => expect(stripVTControlCharacters(view.lastFrame() ?? '')).toContain('Load warnings (1)'));
+    expect(stripVTControlCharacters(view.lastFrame() ?? '')).toContain('WO-2026-118.md:9: front matter is not valid YAML');
+    view.unmount();
+    const {pickerChoices} = await import('../../src/ui/state/picker.js');
+    const suggested = {...plan, items: plan.items.map((item) => (item.id === 'WO-2026-020' ? {...item, suggestion: {key: 'economy', confidence: 0.3, reason: 'x', runnerUp: null, candidates: [{key: 'economy', confidence: 0.3}]}} : item))};
+    const state = press(press(initialState(suggested), {downArrow: true}, {return: true}), 'm');
+    expect(pickerChoices(state)[state.picker!.cursor].key).toBe('economy');
+  });
+});

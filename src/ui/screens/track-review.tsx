@@ -16,7 +16,12 @@ function sourceLabel(item: PlanItem, plan: Plan): string {
       return 'moved';
     case 'uncategorized':
       // The guessed track and its confidence, both: a percentage alone says nothing.
-      return item.suggestion ? `${item.suggestion.key === '@none' ? 'none' : sanitizeText(groupName(plan, item.suggestion.key))} ${Math.round(item.suggestion.confidence * 100)}%` : 'uncategorized';
+      if (!item.suggestion) return 'uncategorized';
+      {
+        const percent = `${Math.round(item.suggestion.confidence * 100)}%`;
+        const name = item.suggestion.key === '@none' ? 'none' : sanitizeText(groupName(plan, item.suggestion.key));
+        return `${fit(name, 13 - percent.length).trimEnd()} ${percent}`;
+      }
     default:
       return item.source;
   }

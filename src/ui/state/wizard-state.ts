@@ -10,7 +10,7 @@ import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
 import {carryMembers, groupKeys, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
 import {pickerChoices, type PickerChoice} from './picker.js';
 
-export type Overlay = 'help' | 'details' | 'quit' | null;
+export type Overlay = 'help' | 'details' | 'quit' | 'warnings' | null;
 
 export type ApplyView = {
   /** Live WO count per group, starting from the server's current state. */
@@ -265,8 +265,16 @@ function command(state: WizardState, name: Command): WizardState {
       const all = items.length > 0 && items.every((item) => state.selected.has(item.id));
       return {...state, selected: all ? new Set() : new Set(items.map((item) => item.id)), notice: all ? 'Selection cleared.' : `${items.length} selected.`};
     }
-    case 'MOVE':
-      return targetIds(state).length ? {...state, picker: {query: '', cursor: 0}, notice: null} : {...state, notice: 'Nothing to move here.'};
+    case 'MOVE': {
+      if (!targetIds(state).length) return {...state, notice: 'Nothing to move here.'};
+      // The cursor starts on the best suggestion, so Enter takes it.
+      const opened = {...state, picker: {query: '', cursor: 0}, notice: null};
+      const choices = pickerChoices(opened);
+      const best = choices.findIndex((choice) => choice.hint !== null);
+      return best > 0 ? {...opened, picker: {query: '', cursor: best}} : opened;
+    }
+    case 'WARNINGS':
+      return {...state, overlay: 'warnings'};
     case 'MOVE_NONE':
       return moveTo(state, null);
     case 'UNDO':
