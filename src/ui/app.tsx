@@ -129,7 +129,7 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
       <Text color={accent(theme, 'warn')} wrap="truncate-end">
         {state.notice ?? ' '}
       </Text>
-      <KeyHints screen={state.screen} canApply={state.applyPath.kind !== 'none'} />
+      <KeyHints state={state} />
     </Box>
   );
 }

@@ -233,3 +233,23 @@ describe('load warnings inside the wizard', () => {
     expect(pickerChoices(state)[state.picker!.cursor].key).toBe('economy');
   });
 });
+
+describe('footers and narrow terminals', () => {
+  it('the footer follows the mode, and never cuts an item in two', async () => {
+    const {footerItems, KeyHints} = await import('../../src/ui/components/help-overlay.js');
+    const track = open('runner reliability');
+    expect(footerItems(track)).toContain('Enter details');
+    expect(footerItems(press(track, 'm'))).toEqual(['↑↓ choose', 'Enter or 1-9/0 picks', 'type to filter', 'Esc cancels']);
+    expect(footerItems(press(track, '/'))).toEqual(['type to filter', 'Enter keeps it', 'Esc clears it']);
+    expect(footerItems(press(track, {return: true}))).toEqual(['any key closes']);
+    expect(footerItems(press(initialState(plan), 'r'))).toContain('Tab next (past the last: confirm)');
+    const line = stripVTControlCharacters(render(<KeyHints state={{...track, viewport: {rows: 24, columns: 40}}} />).lastFrame() ?? '');
+    expect(line).toBe('↑↓ move · Space select · m move to');
+  });
+
+  it('at 40 columns a track row still shows the title', () => {
+    const state = press(initialState(plan, {rows: 12, columns: 40}), {return: true});
+    const frame = stripVTControlCharacters(render(<TrackReview state={state} theme={{color: false}} />).lastFrame() ?? '');
+    expect(frame).toMatch(/WO-2025-001 +Project charter/);
+  });
+});

@@ -1,6 +1,8 @@
 import {Box, Text} from 'ink';
 import React from 'react';
+import stringWidth from 'string-width';
 import {bindingsFor, type Screen} from '../keys.js';
+import type {WizardState} from '../state/wizard-state.js';
 
 /** Generated from the key table, so it always says what the keys do. Two columns when tall. */
 export function HelpOverlay({screen, rows, columns}: {screen: Screen; rows: number; columns: number}) {
@@ -27,14 +29,35 @@ export function HelpOverlay({screen, rows, columns}: {screen: Screen; rows: numb
   );
 }
 
-/** One line of the most useful keys for the footer. */
-export function KeyHints({screen, canApply = true}: {screen: Screen; canApply?: boolean}) {
-  const hints: Record<Screen, string> = {
-    overview: '↑↓ choose · Enter open · r review all · c confirm · ? help · q quit',
-    track: '↑↓ move · Space select · m move to · n no track · u undo · / filter · ? help',
-    confirm: canApply ? 'y apply · s save plan · b back' : 's save plan (and the command that applies it) · b back',
-    apply: 'Ctrl-C stops (what landed is kept)',
-    done: 'q quit',
-  };
-  return <Text dimColor>{hints[screen]}</Text>;
+/** The footer's keys for what is on screen now: the mode (picker, filter, overlay) first. */
+export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filterEditing' | 'overlay' | 'typedYes' | 'walking' | 'applyPath'>): string[] {
+  if (state.typedYes !== null) return ['type yes, then Enter, to apply', 'Esc cancels'];
+  if (state.overlay === 'quit') return ['y quits', 'n stays'];
+  if (state.overlay) return ['any key closes'];
+  if (state.picker) return ['↑↓ choose', 'Enter or 1-9/0 picks', 'type to filter', 'Esc cancels'];
+  if (state.filterEditing) return ['type to filter', 'Enter keeps it', 'Esc clears it'];
+  switch (state.screen) {
+    case 'overview':
+      return ['↑↓ choose', 'Enter open', 'r review all', 'c confirm', 'w warnings', '? help', 'q quit'];
+    case 'track':
+      return ['↑↓ move', 'Space select', 'm move to', 'n no track', 'u undo', '/ filter', state.walking ? 'Tab next (past the last: confirm)' : 'Tab/→ next', 'Enter details', 'c confirm', 'q back', '? help'];
+    case 'confirm':
+      return state.applyPath.kind === 'none' ? ['↑↓ scroll', 's save plan (and the command that applies it)', 'b back'] : ['↑↓ scroll', 'y apply', 's save plan', 'b back'];
+    case 'apply':
+      return ['Ctrl-C stops (what landed is kept)'];
+    case 'done':
+      return ['q quit'];
+  }
+}
+
+/** One line: as many whole items as fit the width, never an item cut in two. */
+export function KeyHints({state}: {state: Parameters<typeof footerItems>[0] & {viewport: {columns: number}}}) {
+  const items = footerItems(state);
+  let line = '';
+  for (const item of items) {
+    const next = line ? `${line} · ${item}` : item;
+    if (stringWidth(next) > state.viewport.columns && line) break;
+    line = next;
+  }
+  return <Text dimColor wrap="truncate-end">{line}</Text>;
 }

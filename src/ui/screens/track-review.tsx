@@ -52,6 +52,7 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
   const window = items.slice(state.scroll, state.scroll + height);
   const columns = state.viewport.columns;
   const titleWidth = Math.max(10, columns - 45);
+  const narrow = columns < 60;
   const groups = groupKeys(plan);
   const goal = track?.goal
     ? sanitizeText(track.goal)
@@ -84,7 +85,9 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
         // Rows that applying would change carry their sign: + assign, ~ move, - clear.
         const change = changeOf(item);
         const sign = change ? (change.kind === 'assign' ? '+' : change.kind === 'move' ? '~' : '-') : ' ';
-        const line = `${isCursor ? '›' : ' '}${selected ? '●' : ' '}${sign} ${sanitizeText(item.id).padEnd(12)} ${fit(sanitizeText(item.status), 10)} ${fit(sourceLabel(item, plan), 14)} ${fit(item.safeTitle, titleWidth)}`;
+        const head = `${isCursor ? '›' : ' '}${selected ? '●' : ' '}${sign} ${sanitizeText(item.id).padEnd(12)} `;
+        // Narrow terminals keep the title and drop the status and source columns.
+        const line = narrow ? `${head}${fit(item.safeTitle, Math.max(4, columns - 18))}` : `${head}${fit(sanitizeText(item.status), 10)} ${fit(sourceLabel(item, plan), 14)} ${fit(item.safeTitle, titleWidth)}`;
         return (
           <Text key={item.id} inverse={isCursor} color={selected ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
             {line}
