@@ -1,6 +1,5 @@
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {fingerprintOf} from '../plan/build-plan.js';
 import {changeOf, needsReview, sameIds} from '../plan/changes.js';
 import {serializePlan} from '../plan/plan-file.js';
 import type {Plan, PlanItem, PlanTrack} from '../plan/plan-types.js';
@@ -16,7 +15,7 @@ import {Journal} from './journal.js';
 import {ApplyRefused} from './refusal.js';
 import {acquireRunLock, LockHeld} from './run-lock.js';
 import {makeUndoPlan} from './undo-plan.js';
-import {checkResolvedIds, findDrift, targetIdsOf, verify} from './verify.js';
+import {checkResolvedIds, findDrift, fingerprintOfState, targetIdsOf, verify} from './verify.js';
 
 export {ApplyRefused} from './refusal.js';
 export {makeUndoPlan} from './undo-plan.js';
@@ -126,7 +125,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     for (const release of releases) release();
     target.close();
     if (error instanceof LockHeld) throw new ApplyRefused(`${error.message}; wait for it to finish, then run the same command again. Nothing was changed.`);
-    throw error;
+    throw new ApplyRefused(`The lock for ${target.label} could not be taken (${message(error)}); nothing was changed.`);
   }
   const release = () => releases.forEach((free) => free());
   let journal: Journal | null = null;
@@ -143,7 +142,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
   async function run(journal: Journal): Promise<ApplyOutcome> {
     const before = await target.readState();
     const readAt = Date.now();
-    const nowFingerprint = fingerprintOf(plan.spec.hash, before.tracks, before.workOrders.map((wo) => ({id: wo.id, trackId: wo.trackIds[0] ?? null, trackIds: wo.trackIds})));
+    const nowFingerprint = fingerprintOfState(plan.spec.hash, before);
     let resolved = resolveTrackIds(plan, before.tracks, journal);
     if (nowFingerprint !== plan.fingerprint) {
       const drift = [...resolved.missing, ...findDrift(plan, before, resolved.ids)];
@@ -212,7 +211,14 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     };
 
     // Where each WO is before its first change, once per plan across runs: what undo restores.
-    journal.recordBefore(pending.map((item) => ({id: item.id, trackIds: serverIds.get(item.id) ?? []})));
+    // The database path writes all or nothing, so it records only once the write committed.
+    const recordBefore = () => journal.recordBefore(pending.map((item) => ({id: item.id, trackIds: serverIds.get(item.id) ?? []})));
+    // PCC's API sets one track per WO: an undo back onto several needs the database.
+    if (target.kind === 'api') {
+      const several = pending.filter((item) => (item.restoreTrackIds?.length ?? 0) > 1);
+      if (several.length) throw new ApplyRefused(`${several.length} work order${several.length === 1 ? '' : 's'} (${several.slice(0, 5).map((item) => sanitizeText(item.id)).join(', ')}) should go back on several tracks, which PCC's API cannot do; apply this plan with --pcc-db PATH. Nothing was changed.`);
+      recordBefore();
+    }
 
     if (target.applyBatch) {
       // All or nothing, in one transaction: a crash leaves nothing half-done.
@@ -223,6 +229,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
             assignments: pending.map((item) => ({id: item.id, trackIds: item.restoreTrackIds ?? (item.plannedKey === null ? [] : resolved.ids.has(item.plannedKey) ? [resolved.ids.get(item.plannedKey)!] : {key: item.plannedKey})})),
             deleteIfEmpty: copies.map((track) => resolved.ids.get(track.key)!),
           });
+          recordBefore();
           for (const track of toCreate) {
             const created = result.created.get(track.key);
             if (!created) continue;
@@ -354,7 +361,13 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     /** Copies of a track name: once their WOs are on the first copy, delete them if empty. */
     async function mergeCopies(): Promise<void> {
       if (!copies.length) return;
-      const state = await target.readState();
+      let state: TargetState;
+      try {
+        state = await target.readState();
+      } catch (error) {
+        for (const track of copies) fail(`track ${track.name}`, `not merged: the server could not be read (${message(error)})`);
+        return;
+      }
       for (const track of copies) {
         const id = resolved.ids.get(track.key)!;
         const count = state.workOrders.filter((wo) => wo.trackIds.includes(id)).length;
@@ -432,8 +445,12 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     if (options.undoPlanFile && finalState && plan.kind !== 'undo') {
       const undo = makeUndoPlan(plan, finalState, resolved.ids, tracksCreated, journal.before);
       if (undo.items.length) {
-        writeFileSync(options.undoPlanFile, serializePlan(undo));
-        undoPlan = options.undoPlanFile;
+        try {
+          writeFileSync(options.undoPlanFile, serializePlan(undo));
+          undoPlan = options.undoPlanFile;
+        } catch (error) {
+          fail('the undo plan', `${options.undoPlanFile} could not be written (${message(error)})`);
+        }
       }
     }
     const outcome: ApplyOutcome = {
@@ -488,5 +505,5 @@ export function rebasePlan(plan: Plan, state: TargetState): Plan {
       if (ids.length > 1 || (ids.length === 1 && !key)) rebased.currentTrackIds = [...ids];
       return rebased;
     });
-  return {...plan, tracks, items, fingerprint: fingerprintOf(plan.spec.hash, state.tracks, state.workOrders.map((wo) => ({id: wo.id, trackId: wo.trackIds[0] ?? null, trackIds: wo.trackIds})))};
+  return {...plan, tracks, items, fingerprint: fingerprintOfState(plan.spec.hash, state)};
 }

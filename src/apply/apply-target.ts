@@ -21,7 +21,7 @@ export type Batch = {
   deleteIfEmpty: string[];
 };
 
-export type BatchResult = {created: Map<string, CreatedTrack>; deleted: string[]; assigned: number};
+export type BatchResult = {created: Map<string, CreatedTrack>; deleted: string[]};
 
 /**
  * Where a plan is applied: PCC's API or PCC's database. The engine does the same checks, events,

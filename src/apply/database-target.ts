@@ -4,6 +4,7 @@ import {createPccClient, type ClientOptions} from '../pcc/pcc-client.js';
 import {PccDatabase, PccDatabaseError} from '../pcc/pcc-database.js';
 import type {ApplyTarget, Batch, BatchResult, CreatedTrack, TargetState} from './apply-target.js';
 import {ApplyRefused} from './refusal.js';
+import {sanitizeText} from '../workorders/sanitize.js';
 
 /**
  * PCC's SQLite file as the target: everything in one short transaction, so a crash or a lock
@@ -36,12 +37,21 @@ export class DatabaseTarget implements ApplyTarget {
   }
 
   async readState(): Promise<TargetState> {
-    return this.db.readState();
+    return this.read();
+  }
+
+  private read(): TargetState {
+    try {
+      return this.db.readState();
+    } catch (error) {
+      if (error instanceof PccDatabaseError) throw new ApplyRefused(error.message);
+      throw error;
+    }
   }
 
   /** From the database; when the server is known, its API must show the same thing. */
   async readBack(): Promise<TargetState> {
-    const state = this.db.readState();
+    const state = this.read();
     if (!this.api) return state;
     const client = createPccClient({...this.api, retries: 2});
     const [tracks, {workOrders}] = await Promise.all([client.listTracks(), client.listWorkOrders()]);
@@ -56,14 +66,17 @@ export class DatabaseTarget implements ApplyTarget {
     try {
       const result = this.db.write({
         create: batch.create.map((track) => ({name: track.name, description: track.description, goal: track.goal, color: track.color, icon: track.icon, sortOrder: track.sortOrder})),
-        assignments: batch.assignments.map((assignment) => ({
-          id: assignment.id,
-          trackIds: Array.isArray(assignment.trackIds) ? assignment.trackIds : {name: batch.create.find((track) => track.key === (assignment.trackIds as {key: string}).key)!.name},
-        })),
+        assignments: batch.assignments.map((assignment) => {
+          if (Array.isArray(assignment.trackIds)) return {id: assignment.id, trackIds: assignment.trackIds};
+          const key = assignment.trackIds.key;
+          const track = batch.create.find((candidate) => candidate.key === key);
+          if (!track) throw new ApplyRefused(`${sanitizeText(assignment.id)} is planned onto "${sanitizeText(key)}", a track the plan neither has nor creates; make a new plan. Nothing was changed.`);
+          return {id: assignment.id, trackIds: {name: track.name}};
+        }),
         deleteIfEmpty: batch.deleteIfEmpty,
       });
       // Both sides key tracks by normalizeTrackName, so plan keys find their rows directly.
-      return {created: result.created, deleted: result.deleted, assigned: batch.assignments.length};
+      return {created: result.created, deleted: result.deleted};
     } catch (error) {
       if (error instanceof PccDatabaseError) throw new ApplyRefused(error.message);
       throw error;

@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -7,12 +7,13 @@ export type LockOwner = {pid: number; startedAt: string; target: string};
 
 export class LockHeld extends Error {
   constructor(readonly owner: LockOwner) {
-    super(`another pcc-track-wizard (pid ${owner.pid}, started ${owner.startedAt}) is applying to ${owner.target}`);
+    super(`another pcc-track-wizard (${owner.pid ? `pid ${owner.pid}, ` : ''}started ${owner.startedAt}) is applying to ${owner.target}`);
   }
 }
 
 function lockDir(): string {
-  return process.env.PCC_TRACK_WIZARD_LOCK_DIR ?? path.join(os.tmpdir(), 'pcc-track-wizard-locks');
+  // One folder per user: another user's locks are theirs, and their folder is not ours to write.
+  return process.env.PCC_TRACK_WIZARD_LOCK_DIR ?? path.join(os.tmpdir(), `pcc-track-wizard-locks-${os.userInfo().uid}`);
 }
 
 function alive(pid: number): boolean {
@@ -21,6 +22,14 @@ function alive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function youngerThan(file: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs < ms;
+  } catch {
+    return false;
   }
 }
 
@@ -55,6 +64,8 @@ export function acquireRunLock(key: string, target: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const owner = readOwner(file);
+    // A lock file just made by another process may not hold its owner yet: it is held, not stale.
+    if (!owner && youngerThan(file, 5000)) throw new LockHeld({pid: 0, startedAt: 'just now', target});
     if (owner && alive(owner.pid) && owner.pid !== process.pid) throw new LockHeld(owner);
     if (owner?.pid === process.pid) throw new LockHeld(owner);
     // Stale (its process is gone) or unreadable: move it aside, then check it was the one we read.

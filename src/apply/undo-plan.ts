@@ -1,8 +1,7 @@
-import {fingerprintOf} from '../plan/build-plan.js';
 import {changeOf, currentIdsOf, sameIds} from '../plan/changes.js';
 import type {Plan, PlanItem} from '../plan/plan-types.js';
 import type {TargetState} from './apply-target.js';
-import {targetIdsOf} from './verify.js';
+import {fingerprintOfState, targetIdsOf} from './verify.js';
 
 /**
  * A plan that puts every WO this run changed back on the exact tracks it had before the first
@@ -49,7 +48,7 @@ export function makeUndoPlan(plan: Plan, state: TargetState, ids: ReadonlyMap<st
     ...plan,
     kind: 'undo',
     createdAt: new Date().toISOString(),
-    fingerprint: fingerprintOf(plan.spec.hash, state.tracks, state.workOrders.map((wo) => ({id: wo.id, trackId: wo.trackIds[0] ?? null, trackIds: wo.trackIds}))),
+    fingerprint: fingerprintOfState(plan.spec.hash, state),
     tracks,
     items,
     notInProject: [],

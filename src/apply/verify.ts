@@ -1,8 +1,14 @@
+import {fingerprintOf} from '../plan/build-plan.js';
 import {changeOf, currentIdsOf, sameIds} from '../plan/changes.js';
 import type {Plan, PlanItem} from '../plan/plan-types.js';
 import {normalizeTrackName} from '../spec/spec-parser.js';
 import {sanitizeText} from '../workorders/sanitize.js';
 import type {TargetState} from './apply-target.js';
+
+/** The fingerprint of a target's state, comparable with the one a plan was made from. */
+export function fingerprintOfState(specHash: string, state: TargetState): string {
+  return fingerprintOf(specHash, state.tracks, state.workOrders.map((wo) => ({id: wo.id, trackId: wo.trackIds[0] ?? null, trackIds: wo.trackIds})));
+}
 
 /** The track ids a WO should end on; undefined when its planned track has no id (not created). */
 export function targetIdsOf(item: PlanItem, ids: ReadonlyMap<string, string>): string[] | undefined {

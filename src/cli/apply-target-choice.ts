@@ -1,5 +1,5 @@
 import path from 'node:path';
-import {ApiTarget} from '../apply/api-target.js';
+import {ApiTarget, canonicalServer} from '../apply/api-target.js';
 import {DatabaseTarget} from '../apply/database-target.js';
 import {pccDatabaseFromEnv} from '../pcc/pcc-database.js';
 import type {ApplyTarget, TargetHooks} from '../apply/apply-target.js';
@@ -12,27 +12,18 @@ import {clientOptionsFrom} from './load-inputs.js';
 
 export type TargetChoice = {openTarget: (hooks: TargetHooks) => ApplyTarget; label: string};
 
-function sameUrl(a: string, b: string): boolean {
-  const canonical = (url: string) => {
-    try {
-      return new URL(url).href.replace(/\/+$/, '');
-    } catch {
-      return url.replace(/\/+$/, '');
-    }
-  };
-  return canonical(a) === canonical(b);
-}
-
 /**
  * Where a saved plan is applied. A plan names the server (or database) and project it was made
  * for; applying it anywhere else takes --retarget, so a stray PCC_API_URL cannot send it elsewhere.
  */
 export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.ProcessEnv): TargetChoice {
   const planOffline = plan.api === null && !plan.pccDb;
+  // The database named now (flag, PCC_DB, or PCC's own variables) counts against the plan's too.
+  const namedDb = options.pccDb ?? pccDatabaseFromEnv(env);
   const elsewhere: string[] = [];
-  if (options.api && plan.api && !sameUrl(options.api, plan.api)) elsewhere.push(`server ${sanitizeText(options.api)} (the plan was made for ${sanitizeText(plan.api)})`);
+  if (options.api && plan.api && canonicalServer(options.api) !== canonicalServer(plan.api)) elsewhere.push(`server ${sanitizeText(options.api)} (the plan was made for ${sanitizeText(plan.api)})`);
   if (options.project && options.project !== plan.project && !planOffline) elsewhere.push(`project ${sanitizeText(options.project)} (the plan was made for ${sanitizeText(plan.project)})`);
-  if (options.pccDb && plan.pccDb && path.resolve(options.pccDb) !== path.resolve(plan.pccDb)) elsewhere.push(`database ${sanitizeText(options.pccDb)} (the plan was made for ${sanitizeText(plan.pccDb)})`);
+  if (namedDb && plan.pccDb && path.resolve(namedDb) !== path.resolve(plan.pccDb)) elsewhere.push(`database ${sanitizeText(namedDb)} (the plan was made for ${sanitizeText(plan.pccDb)})`);
   if (elsewhere.length && !options.retarget) {
     throw new CliError(`This plan would go to another ${elsewhere.join(' and ')}; pass --retarget to apply it there anyway. Nothing was changed.`, 2);
   }
@@ -43,7 +34,7 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
   if (project === 'local' && planOffline && !options.project) {
     throw new CliError('This plan was made from local files; pass --project ID with the PCC project to apply it to.', 2);
   }
-  const named = options.pccDb ?? pccDatabaseFromEnv(env) ?? plan.pccDb ?? null;
+  const named = namedDb ?? plan.pccDb ?? null;
   const pccDb = named ? path.resolve(named) : null;
   if (pccDb) {
     const api = options.api ?? plan.api;

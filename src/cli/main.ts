@@ -3,6 +3,7 @@ import {ApplyRefused} from '../apply/apply-engine.js';
 import {JournalError} from '../apply/journal.js';
 import {PlanFileError} from '../plan/plan-file.js';
 import {PccError} from '../pcc/pcc-error.js';
+import {PccDatabaseError} from '../pcc/pcc-database.js';
 import {SqliteMissingError} from '../server/database.js';
 import {HELP, parseCli, UsageError, type CliOptions} from './args.js';
 import {CliError} from './errors.js';
@@ -112,7 +113,7 @@ export async function main(io: CliIo): Promise<number> {
       say(error.message);
       return error.exitCode;
     }
-    if (error instanceof PccError || error instanceof ApplyRefused || error instanceof PlanFileError || error instanceof JournalError || error instanceof SqliteMissingError) {
+    if (error instanceof PccError || error instanceof ApplyRefused || error instanceof JournalError || error instanceof SqliteMissingError || error instanceof PccDatabaseError) {
       say(error.message);
       return 1;
     }

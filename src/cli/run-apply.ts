@@ -96,7 +96,7 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
     ];
     if (outcome.undoPlan) summary.push(`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);
     if (outcome.stopped) summary.push(`Stopped before the end; run the same command again to resume: pcc-track-wizard --apply ${planFile} --yes`);
-    io.stderr.write(`${summary.join('\n')}\n`);
+    io.stderr.write(`${sanitizeLines(summary.join('\n'))}\n`);
   }
   return outcome.verified && !outcome.failed.length && !outcome.stopped ? 0 : 1;
 }

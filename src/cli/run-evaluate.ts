@@ -3,6 +3,7 @@ import {suggestionContext} from '../suggest/context.js';
 import {evaluateSuggestions} from '../suggest/evaluate.js';
 import type {CliOptions} from './args.js';
 import {safeJson} from './json-lines.js';
+import {sanitizeText} from '../workorders/sanitize.js';
 import {loadInputs} from './load-inputs.js';
 
 type Io = {stdout: NodeJS.WritableStream; env: NodeJS.ProcessEnv};
@@ -33,7 +34,7 @@ export async function runEvaluate(options: CliOptions, io: Io, overrides: {api?:
   if (!result.bars.some((row) => row.bar === minConfidence)) lines.push(`  at ${minConfidence}: ${result.placed} placed, ${percent(result.placedAccuracy)} right`);
   if (result.confusions.length) {
     lines.push('  most frequent confusions (mapped → suggested):');
-    for (const confusion of result.confusions.slice(0, 10)) lines.push(`    ${confusion.expected} → ${confusion.predicted}: ${confusion.count}`);
+    for (const confusion of result.confusions.slice(0, 10)) lines.push(`    ${sanitizeText(confusion.expected)} → ${sanitizeText(confusion.predicted)}: ${confusion.count}`);
   }
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;

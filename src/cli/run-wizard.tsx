@@ -2,7 +2,8 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink';
 import React from 'react';
-import {applyPlan} from '../apply/apply-engine.js';
+import {applyPlan, ApplyRefused} from '../apply/apply-engine.js';
+import {JournalError} from '../apply/journal.js';
 import type {CliOptions} from './args.js';
 import {CliError} from './errors.js';
 import {apiTarget, databaseTarget} from './apply-target-choice.js';
@@ -102,7 +103,11 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
       failFast: options.failFast,
       signal,
       onEvent,
-    }).catch((error: Error): ApplyOutcome => refusedOutcome(target.label, error.message));
+    }).catch((error: Error): ApplyOutcome => {
+      // A refusal comes before anything is sent; any other error may come after some writes.
+      if (error instanceof ApplyRefused || error instanceof JournalError) return refusedOutcome(target.label, error.message);
+      return {...refusedOutcome(target.label, ''), refusal: undefined, failed: [{id: 'the run', error: error.message}], mismatches: ['the run ended with an error before it could verify; run the same plan again to resume and verify']};
+    });
     if (outcome.refusal) onEvent({type: 'finished', outcome});
     lastOutcome = outcome;
     const written = writeReportFiles(options.report ?? files.reportMd, edited, buildReport(edited, {mode: 'applied', warnings, apply: outcome, invisible: inputs.invisible}));

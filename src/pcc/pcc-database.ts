@@ -184,11 +184,17 @@ export class PccDatabase {
           byName.set(key, {id: row.id, name: row.name});
           created.set(key, {id: row.id, name: row.name, action: 'created'});
         }
+        // Ids to restore must be this project's tracks: a hand-edited plan cannot link elsewhere.
+        const ours = new Set([...tracks.map((track) => track.id), ...[...created.values()].map((track) => track.id)]);
+        const foreign = change.assignments.filter((assignment) => Array.isArray(assignment.trackIds) && assignment.trackIds.some((id) => !ours.has(id)));
+        if (foreign.length) {
+          throw new PccDatabaseError(`${foreign.length} work order${foreign.length === 1 ? '' : 's'} of the plan (${foreign.slice(0, 5).map((assignment) => sanitizeText(assignment.id)).join(', ')}) name a track that is not one of project ${sanitizeText(project)}'s in ${this.file}; make a new plan. Nothing was changed.`, 'missing-rows');
+        }
         const setTrack = this.db.prepare('UPDATE work_orders SET track_id = ? WHERE project_id = ? AND id = ?');
         const clearLinks = this.shape === 'newer' ? this.db.prepare('DELETE FROM wo_tracks WHERE project_id = ? AND wo_id = ?') : null;
         const addLink = this.shape === 'newer' ? this.db.prepare('INSERT INTO wo_tracks (project_id, wo_id, track_id, created_at) VALUES (?, ?, ?, ?)') : null;
         for (const assignment of change.assignments) {
-          const ids = Array.isArray(assignment.trackIds) ? assignment.trackIds : [byName.get(normalizeTrackName(assignment.trackIds.name))!.id];
+          const ids = Array.isArray(assignment.trackIds) ? assignment.trackIds : [byName.get(normalizeTrackName(assignment.trackIds.name))?.id ?? '?'];
           setTrack.run(ids[0] ?? null, project, assignment.id);
           if (clearLinks && addLink) {
             clearLinks.run(project, assignment.id);
@@ -240,8 +246,12 @@ function checkSqliteHeader(file: string): void {
     throw new PccDatabaseError(code === 'ENOENT' ? `${file} does not exist; pass --pcc-db with the path of PCC's control-center.db.` : `${file} cannot be read (${code}); pass --pcc-db with the path of PCC's control-center.db.`, 'io');
   }
   const header = Buffer.alloc(16);
-  const read = readSync(fd, header, 0, 16, 0);
-  closeSync(fd);
+  let read = 0;
+  try {
+    read = readSync(fd, header, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
   if (read < 16 || header.toString('latin1') !== SQLITE_MAGIC) {
     throw new PccDatabaseError(`${file} is not a SQLite database; pass --pcc-db with PCC's control-center.db.`, 'not-sqlite');
   }

@@ -63,7 +63,9 @@ function planTracks(spec: TrackSpec, serverTracks: readonly ServerTrack[], warni
   const sameName = new Map<string, ServerTrack[]>();
   for (const track of serverTracks) {
     const key = normalizeTrackName(track.name);
-    sameName.set(key, [...(sameName.get(key) ?? []), track]);
+    const list = sameName.get(key);
+    if (list) list.push(track);
+    else sameName.set(key, [track]);
   }
   const serverByName = new Map<string, ServerTrack>();
   const duplicates: PlanTrack[] = [];

@@ -4,6 +4,8 @@ import {sanitizeText} from '../workorders/sanitize.js';
 /** Where a WO ends up: a track of the spec's table (by its name as written there), or none. */
 export type MappingDecision = {id: string; title: string; track: string | null};
 
+const MAPPING_ID = /^\s*[-*+]\s+(WO-\d{4}-\d+)\b/;
+
 // A no-track group that means "we decided: none" (not a coherent meta group).
 const UNCATEGORIZED_GROUP = /\b(uncategori[sz]ed|unassigned|no[ -]track|none)\b/i;
 
@@ -17,7 +19,14 @@ export function writeMapping(rawText: string, decisions: readonly MappingDecisio
   const bom = rawText.charCodeAt(0) === 0xfeff ? '\uFEFF' : '';
   const body = bom ? rawText.slice(1) : rawText;
   const eol = body.includes('\r\n') ? '\r\n' : '\n';
-  const lines = body.split(/\r?\n/);
+  // Lines as the parser counts them (CRLF, CR or LF), each keeping its own ending.
+  const parts = body.split(/(\r\n|\r|\n)/);
+  const lines: string[] = [];
+  const endings: string[] = [];
+  for (let index = 0; index < parts.length; index += 2) {
+    lines.push(parts[index]);
+    endings.push(parts[index + 1] ?? '');
+  }
   const spec: TrackSpec = parseTrackSpec(rawText, 'spec');
   if (spec.mappingEnd === null) return {text: rawText, moved: []};
   const trackNames = new Set(spec.tracks.map((track) => track.name));
@@ -27,12 +36,19 @@ export function writeMapping(rawText: string, decisions: readonly MappingDecisio
   const newGroups = new Map<string, string[]>();
   const moved: MappingDecision[] = [];
   const noTrackGroup = spec.groups.find((group) => group.track === null && UNCATEGORIZED_GROUP.test(group.name));
+  const firstGroupLine = (spec.groups[0]?.line ?? spec.mappingEnd) - 1;
+  const lineIndexes = new Map<string, number[]>();
+  for (let index = firstGroupLine; index < spec.mappingEnd - 1; index++) {
+    const id = MAPPING_ID.exec(lines[index] ?? '')?.[1];
+    if (id) lineIndexes.set(id, [...(lineIndexes.get(id) ?? []), index]);
+  }
   for (const decision of decisions) {
     if (decision.track !== null && !trackNames.has(decision.track)) continue;
     const entry = entryById.get(decision.id);
     if (entry && entry.track === decision.track) continue;
     const line = `- ${decision.id}: ${sanitizeText(decision.title) || decision.id}`;
-    if (entry) removed.add(entry.line - 1);
+    // Every line of the id in the mapping goes, a repeat in the same group too.
+    for (const at of lineIndexes.get(decision.id) ?? []) removed.add(at);
     const group = decision.track === null ? noTrackGroup : spec.groups.find((candidate) => candidate.track === decision.track);
     if (group) {
       const anchor = group.lastLine - 1;
@@ -49,11 +65,13 @@ export function writeMapping(rawText: string, decisions: readonly MappingDecisio
   while (end > 0 && !lines[end - 1]?.trim()) end--;
   const tail: string[] = [];
   for (const [heading, items] of newGroups) tail.push('', `### ${heading}`, ...items);
-  const out: string[] = [];
+  let out = '';
   lines.forEach((text, index) => {
-    if (!removed.has(index)) out.push(text);
-    out.push(...(insertAfter.get(index) ?? []));
-    if (index === end - 1 && tail.length) out.push(...tail);
+    const ending = endings[index];
+    if (!removed.has(index)) out += text + ending;
+    const added = [...(insertAfter.get(index) ?? []), ...(index === end - 1 ? tail : [])];
+    // Inserted lines go after this one: it needs a line end first if it was the file's last.
+    if (added.length) out += (removed.has(index) || ending ? '' : eol) + added.map((line) => line + eol).join('').slice(0, ending || index < lines.length - 1 ? undefined : -eol.length);
   });
-  return {text: bom + out.join(eol), moved};
+  return {text: bom + out, moved};
 }

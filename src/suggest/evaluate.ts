@@ -32,7 +32,11 @@ const ratio = (a: number, b: number) => (b ? Number((a / b).toFixed(3)) : 0);
 function split(labels: ReadonlyMap<string, string>, protocol: Protocol): {hidden: string[]; training: Map<string, string>} {
   if (protocol === 'loo') return {hidden: [...labels.keys()], training: new Map(labels)};
   const byClass = new Map<string, string[]>();
-  for (const [id, cls] of labels) byClass.set(cls, [...(byClass.get(cls) ?? []), id]);
+  for (const [id, cls] of labels) {
+    const list = byClass.get(cls);
+    if (list) list.push(id);
+    else byClass.set(cls, [id]);
+  }
   const hidden: string[] = [];
   for (const ids of byClass.values()) {
     const ordered = [...ids].sort();

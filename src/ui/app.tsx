@@ -91,7 +91,8 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
         .catch((error: Error) => {
           pending.current.push({
             type: 'finished',
-            outcome: {target: '', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [], retries: 0, stopped: false, verified: false, mismatches: [], undoPlan: null, durationMs: 0, refusal: error.message},
+            // Not known to be a refusal: some changes may have landed; the plan resumes.
+            outcome: {target: '', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [{id: 'the run', error: error.message}], retries: 0, stopped: false, verified: false, mismatches: ['the run ended with an error before it could verify; run the same plan again to resume and verify'], undoPlan: null, durationMs: 0},
           });
         })
         .finally(() => {

@@ -12,11 +12,11 @@ export type InvisibleFile = {file: string; id: string; line: number | null; reas
  */
 export function findInvisible(folder: {workOrders: readonly WorkOrder[]; problems: readonly LoadProblem[]}, listedIds: ReadonlySet<string>): InvisibleFile[] {
   const invisible: InvisibleFile[] = [];
+  const errorByFile = new Map<string, LoadProblem>();
+  for (const problem of folder.problems) if (problem.level === 'error' && !errorByFile.has(problem.file)) errorByFile.set(problem.file, problem);
   for (const wo of folder.workOrders) {
-    if (listedIds.has(wo.id) && !wo.recovered) continue;
     if (listedIds.has(wo.id)) continue;
-    const name = path.basename(wo.source);
-    const problem = folder.problems.find((candidate) => candidate.file === name && candidate.level === 'error');
+    const problem = errorByFile.get(path.basename(wo.source));
     invisible.push({
       file: path.resolve(wo.source),
       id: wo.id,

@@ -116,6 +116,27 @@ describe("PCC's database, refusals that change nothing", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${db} stayed locked for 2 s (PCC may be busy); the write was rolled back and nothing was changed, try again.`);
     expect(trackNames(db)).toEqual([]);
+    // The refused run left nothing in the journal that would block a new plan in the same file.
+    await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile, '--prefer-spec']);
+    const again = await runCli(['--apply', planFile, '--yes']);
+    expect(again.stderr).toContain("Verified: PCC's database matches the plan.");
+  });
+
+  it("PCC's own database variable cannot send a saved plan to another file without --retarget; ids of other projects' tracks are refused", async () => {
+    const db = makePccDatabase('older', visibleIds());
+    const other = makePccDatabase('older', visibleIds());
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
+    const run = await runCli(['--apply', planFile, '--yes'], {PCC_DATABASE_PATH: other});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`another database ${other} (the plan was made for ${db}); pass --retarget`);
+    expect(trackNames(other)).toEqual([]);
+    const {PccDatabase} = await import('../../src/pcc/pcc-database.js');
+    const foreign = addTrack(other, 'Theirs');
+    const pcc = PccDatabase.open(db, null);
+    expect(() => pcc.write({create: [], assignments: [{id: 'WO-2026-020', trackIds: [foreign]}], deleteIfEmpty: []})).toThrow(/name a track that is not one of project project-control-center's/);
+    pcc.close();
+    expect(placements(db).get('WO-2026-020')).toEqual([]);
   });
 
   it('a reader never sees a half-applied state', async () => {

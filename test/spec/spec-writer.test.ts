@@ -65,3 +65,24 @@ describe('writing review decisions into the spec', () => {
     expect(text).toBe(seed);
   });
 });
+
+describe('writing decisions into awkward specs', () => {
+  it('a lone CR inside a line counts as a line end, as the parser counts it: the right line moves', () => {
+    const odd = seed.replace('- WO-2025-002: Repo discovery + sidecar', '- WO-2025-002: Repo discovery\rand sidecar');
+    const {text} = writeMapping(odd, [{id: 'WO-2025-005', title: 'Settings UI', track: null}]);
+    const spec = parseTrackSpec(text, 'spec');
+    expect(spec.problems.filter((problem) => problem.level === 'error')).toEqual([]);
+    expect(spec.mapping.find((entry) => entry.id === 'WO-2025-005')).toMatchObject({track: null});
+    expect(spec.mapping.find((entry) => entry.id === 'WO-2025-004')).toMatchObject({track: 'Foundation'});
+    expect(text).toContain('- WO-2025-002: Repo discovery\rand sidecar');
+  });
+
+  it('a WO listed twice in its group leaves with both lines, so the spec still parses', () => {
+    const twice = seed.replace('- WO-2025-003: Kanban Work Orders CRUD\n', '- WO-2025-003: Kanban Work Orders CRUD\n- WO-2025-003: Kanban Work Orders CRUD\n');
+    const {text} = writeMapping(twice, [{id: 'WO-2025-003', title: 'Kanban Work Orders CRUD', track: 'Economy'}]);
+    const spec = parseTrackSpec(text, 'spec');
+    expect(spec.problems.filter((problem) => problem.level === 'error')).toEqual([]);
+    expect(text.match(/WO-2025-003/g)).toHaveLength(1);
+    expect(spec.mapping.find((entry) => entry.id === 'WO-2025-003')).toMatchObject({track: 'Economy'});
+  });
+});

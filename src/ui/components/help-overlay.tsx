@@ -51,7 +51,7 @@ export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filt
 }
 
 /** One line: as many whole items as fit the width, never an item cut in two. */
-export function KeyHints({state}: {state: Parameters<typeof footerItems>[0] & {viewport: {columns: number}}}) {
+export function KeyHints({state}: {state: Parameters<typeof footerItems>[0] & Pick<WizardState, 'viewport'>}) {
   const items = footerItems(state);
   let line = '';
   for (const item of items) {

@@ -36,7 +36,11 @@ export function confirmLines(plan: Plan): ConfirmLine[] {
     const nameOf = new Map(plan.tracks.map((track) => [track.key, sanitizeText(track.name)]));
     const byTarget = new Map<string | null, PlanItem[]>();
     const itemById = new Map(plan.items.map((item) => [item.id, item]));
-    for (const change of changes) byTarget.set(change.toKey, [...(byTarget.get(change.toKey) ?? []), itemById.get(change.id)!]);
+    for (const change of changes) {
+      const list = byTarget.get(change.toKey);
+      if (list) list.push(itemById.get(change.id)!);
+      else byTarget.set(change.toKey, [itemById.get(change.id)!]);
+    }
     const order = [...plan.tracks.map((track) => track.key), null];
     for (const key of order) {
       const items = byTarget.get(key);
