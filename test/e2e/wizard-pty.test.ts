@@ -173,3 +173,29 @@ it('TERM=dumb on a real terminal runs the wizard without color; the terminal is 
   expect(raw.lastIndexOf('\u001B[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001B[?1049h'));
   await pcc.stop();
 });
+
+it.each([[60, 20], [80, 24]])('at %ix%i the whole confirm list is reachable by scrolling, and the terminal is left as it was', async (cols, rows) => {
+  const pcc = await startTestServer();
+  const session = new PtySession(['--api', pcc.url, '--out', tempDir()], {cols, rows});
+  try {
+    await session.waitFor(/›Foundation/);
+    await session.press('c', 'Confirm:');
+    let seen = session.all;
+    // Page down until the last line of the body is on screen.
+    const atEnd = /Lines \d+–(\d+) of \1\b/;
+    for (let page = 0; page < 40 && !atEnd.test(seen); page++) {
+      await session.press(KEYS.pageDown, /Lines \d+–\d+ of \d+/);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      seen += session.recent;
+    }
+    expect(seen).toMatch(atEnd);
+    for (const heading of ['Foundation', 'Runner Reliability', 'Autonomous Orchestration', 'Economy', 'Testing & Quality']) expect(seen).toMatch(new RegExp(`→ ${heading} \\(\\d+\\)`));
+    session.send(KEYS.ctrlC);
+    expect(await session.exited).toBe(0);
+  } finally {
+    session.kill();
+  }
+  const raw = (session as unknown as {output: string}).output;
+  expect(raw.lastIndexOf('\u001B[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001B[?1049h'));
+  await pcc.stop();
+});
