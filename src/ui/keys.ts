@@ -74,7 +74,7 @@ export const KEY_BINDINGS: Binding[] = [
   {command: 'MOVE_NONE', keys: [{char: 'n'}], label: 'n', help: 'move to no track', screens: REVIEW},
   {command: 'UNDO', keys: [{char: 'u'}], label: 'u', help: 'undo', screens: LISTS},
   {command: 'REDO', keys: [{ctrl: 'r'}], label: 'Ctrl-R', help: 'redo', screens: LISTS},
-  {command: 'FILTER', keys: [{char: '/'}], label: '/', help: 'filter: id, title, tag', screens: REVIEW},
+  {command: 'FILTER', keys: [{char: '/'}], label: '/', help: 'filter (overview: all tracks)', screens: LISTS},
   {command: 'OPEN', keys: [{special: 'return'}], label: 'Enter', help: 'open / show details', screens: LISTS},
   {command: 'WALK', keys: [{char: 'r'}], label: 'r', help: 'review every track in order', screens: ['overview']},
   {command: 'HELP', keys: [{char: '?'}], label: '?', help: 'this help', screens: LISTS},

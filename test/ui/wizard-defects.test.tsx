@@ -253,3 +253,22 @@ describe('footers and narrow terminals', () => {
     expect(frame).toMatch(/WO-2025-001 +Project charter/);
   });
 });
+
+describe('search across all tracks', () => {
+  it('/ on the overview searches every WO; a move works there; Esc clears, then leaves', () => {
+    const search = press(initialState(plan), '/', 'v', 'm', {return: true});
+    expect(search).toMatchObject({screen: 'track', searchAll: true, filter: 'vm'});
+    const found = currentItems(search);
+    expect(new Set(found.map((item) => item.plannedKey))).toEqual(new Set(['vm isolation', 'runner reliability', null].filter((key) => found.some((item) => item.plannedKey === key))));
+    expect(found.length).toBeGreaterThan(5);
+    const moved = press(search, 'n');
+    expect(moved.review.plan.items.find((item) => item.id === found[0].id)!.plannedKey).toBeNull();
+    expect(currentItems(moved).map((item) => item.id)).toContain(found[0].id);
+    const cleared = press(moved, {escape: true});
+    expect(cleared).toMatchObject({screen: 'track', filter: ''});
+    expect(currentItems(cleared)).toHaveLength(plan.items.length);
+    expect(press(cleared, {escape: true})).toMatchObject({screen: 'overview', searchAll: false});
+    const view = render(<TrackReview state={search} theme={{color: false}} />);
+    expect(stripVTControlCharacters(view.lastFrame() ?? '')).toMatch(/^All work orders \(search\) · 1\/\d+/);
+  });
+});

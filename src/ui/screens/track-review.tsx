@@ -4,7 +4,7 @@ import stringWidth from 'string-width';
 import {changeOf} from '../../plan/changes.js';
 import type {Plan, PlanItem} from '../../plan/plan-types.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
-import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
+import {ALL_GROUP, groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
 import {currentGroupKey, currentItems, listHeight, type WizardState} from '../state/wizard-state.js';
 import {accent, trackColor, type Theme} from '../theme.js';
 
@@ -60,7 +60,9 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
       ? 'Nothing places these yet: move each to a track or to no track.'
       : key === NONE_GROUP
         ? 'These stay on no track: the spec says so, or they were moved here.'
-        : '';
+        : key === ALL_GROUP
+          ? 'Every work order, on any track: type to search by id, title or tag.'
+          : '';
   return (
     <Box flexDirection="column">
       <Box>
@@ -69,7 +71,7 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
         </Text>
         <Text>
           {' '}
-          ({state.group + 1}/{groups.length}){track && !track.existingId ? ' · new track' : ''} · {items.length ? `${state.cursor + 1}/${items.length}` : '0/0'}
+          {state.searchAll ? '(search)' : `(${state.group + 1}/${groups.length})`}{track && !track.existingId ? ' · new track' : ''} · {items.length ? `${state.cursor + 1}/${items.length}` : '0/0'}
           {state.selected.size ? ` · ${state.selected.size} selected` : ''}
         </Text>
       </Box>

@@ -5,6 +5,8 @@ import type {Plan, PlanItem} from '../../plan/plan-types.js';
 export type GroupKey = string;
 export const REVIEW_GROUP = '@review';
 export const NONE_GROUP = '@none';
+/** Every WO at once: where `/` on the overview searches across all tracks. */
+export const ALL_GROUP = '@all';
 
 export function groupOf(item: PlanItem): GroupKey {
   return item.plannedKey ?? (needsReview(item) ? REVIEW_GROUP : NONE_GROUP);
@@ -17,6 +19,7 @@ export function groupKeys(plan: Plan): GroupKey[] {
 export function groupName(plan: Plan, key: GroupKey): string {
   if (key === REVIEW_GROUP) return 'Needs review';
   if (key === NONE_GROUP) return 'No track';
+  if (key === ALL_GROUP) return 'All work orders';
   return plan.tracks.find((track) => track.key === key)?.name ?? key;
 }
 
@@ -96,7 +99,7 @@ export function matchesFilter(item: PlanItem, needle: string): boolean {
 
 /** The items shown for a group under a filter (id, title or tag, case-insensitive). */
 export function visibleItems(plan: Plan, key: GroupKey, filter: string): PlanItem[] {
-  const list = groupMembers(plan).get(key) ?? [];
+  const list = key === ALL_GROUP ? plan.items : groupMembers(plan).get(key) ?? [];
   const needle = filter.trim().toLowerCase();
   if (!needle) return list;
   if (filterMemo && filterMemo.list === list && filterMemo.filter === needle) return filterMemo.result;

@@ -13,7 +13,7 @@ export type PickerChoice = {key: string | null; label: string; hotkey: string | 
 export function pickerChoices(state: WizardState): PickerChoice[] {
   const plan = state.review.plan;
   const item = currentItems(state)[state.cursor];
-  const here = state.screen === 'track' ? groupKeys(plan)[state.group] : undefined;
+  const here = state.screen === 'track' && !state.searchAll ? groupKeys(plan)[state.group] : undefined;
   const candidates = state.selected.size <= 1 ? item?.suggestion?.candidates ?? [] : [];
   const hint = (key: string | null) => {
     const candidate = candidates.find((entry) => entry.key === (key ?? NONE_GROUP));

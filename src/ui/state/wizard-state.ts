@@ -7,7 +7,7 @@ import type {Plan} from '../../plan/plan-types.js';
 import type {ApplyOutcome} from '../../report/report.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
-import {carryMembers, groupKeys, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
+import {ALL_GROUP, carryMembers, groupKeys, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
 import {pickerChoices, type PickerChoice} from './picker.js';
 
 export type Overlay = 'help' | 'details' | 'quit' | 'warnings' | null;
@@ -54,6 +54,8 @@ export type WizardState = {
   overlay: Overlay;
   /** Guided walk: Tab past the last track goes to the confirm screen. */
   walking: boolean;
+  /** The track screen shows every WO (a search across all tracks) instead of one group. */
+  searchAll: boolean;
   /** Where the confirm screen was opened from, so `b` goes back there. */
   confirmFrom: 'overview' | 'track';
   /** First line of the confirm screen's scrolling body. */
@@ -84,6 +86,7 @@ export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}, app
     applyPath,
     screen: 'overview',
     confirmFrom: 'overview',
+    searchAll: false,
     confirmScroll: 0,
     typedYes: null,
     review: startReview(plan),
@@ -105,7 +108,7 @@ export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}, app
 }
 
 export function currentGroupKey(state: WizardState): GroupKey {
-  return groupKeys(state.review.plan)[state.group];
+  return state.searchAll ? ALL_GROUP : groupKeys(state.review.plan)[state.group];
 }
 
 export function currentItems(state: WizardState) {
@@ -125,7 +128,7 @@ function clampView(state: WizardState): WizardState {
 }
 
 function openGroup(state: WizardState, group: number, walking = state.walking): WizardState {
-  return clampView({...state, screen: 'track', group, cursor: 0, scroll: 0, selected: new Set(), filter: '', filterEditing: false, walking, notice: null});
+  return clampView({...state, screen: 'track', group, searchAll: false, cursor: 0, scroll: 0, selected: new Set(), filter: '', filterEditing: false, walking, notice: null});
 }
 
 /** Ids the next move applies to: the selection, or the row under the cursor. */
@@ -249,9 +252,11 @@ function command(state: WizardState, name: Command): WizardState {
     case 'END':
       return onTrack ? clampView({...state, cursor: items.length - 1}) : {...state, overviewCursor: groups.length - 1};
     case 'NEXT_TRACK':
+      if (state.searchAll) return openGroup(state, 0);
       if (state.group + 1 >= groups.length) return state.walking ? {...state, screen: 'confirm', confirmFrom: 'track', walking: false} : openGroup(state, 0);
       return openGroup(state, state.group + 1);
     case 'PREV_TRACK':
+      if (state.searchAll) return openGroup(state, groups.length - 1);
       return openGroup(state, (state.group - 1 + groups.length) % groups.length);
     case 'TOGGLE_SELECT': {
       const item = items[state.cursor];
@@ -282,6 +287,8 @@ function command(state: WizardState, name: Command): WizardState {
     case 'REDO':
       return history(state, 'redo');
     case 'FILTER':
+      // On the overview, `/` searches every WO across all tracks.
+      if (state.screen === 'overview') return clampView({...state, screen: 'track', searchAll: true, walking: false, cursor: 0, scroll: 0, selected: new Set(), filter: '', filterEditing: true, notice: null});
       return {...state, filterEditing: true, notice: null};
     case 'OPEN':
       if (onTrack) return items[state.cursor] ? {...state, overlay: 'details'} : state;
@@ -303,7 +310,7 @@ function command(state: WizardState, name: Command): WizardState {
       if (state.screen === 'confirm') return {...state, screen: state.confirmFrom};
       // A kept filter goes first; the next Esc leaves the track.
       if (state.filter) return clampView({...state, filter: '', cursor: 0, scroll: 0, notice: 'Filter cleared.'});
-      return {...state, screen: 'overview', overviewCursor: state.group, walking: false, selected: new Set(), filter: '', notice: null};
+      return {...state, screen: 'overview', overviewCursor: state.searchAll ? state.overviewCursor : state.group, searchAll: false, walking: false, selected: new Set(), filter: '', notice: null};
     case 'QUIT':
       return state.screen === 'done' ? {...state, request: {type: 'exit'}} : quit(state);
     case 'INTERRUPT':
