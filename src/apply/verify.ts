@@ -55,7 +55,9 @@ export function verify(plan: Plan, state: TargetState, ids: ReadonlyMap<string, 
     target?.forEach(count);
     const now = serverIds.get(item.id);
     if (!now) {
-      mismatches.push(`${sanitizeText(item.id)} is not in the project any more`);
+      // A WO the server does not list (say, its front matter does not parse there) matters only
+      // when the plan changes it.
+      if (changeOf(item)) mismatches.push(`${sanitizeText(item.id)} is not in the project any more`);
       continue;
     }
     if (target === undefined) mismatches.push(`${sanitizeText(item.id)} should be on "${sanitizeText(item.plannedKey ?? '')}", which does not exist on the server`);

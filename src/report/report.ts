@@ -1,4 +1,5 @@
 import {NO_TRACK_SUGGESTION} from '../plan/build-plan.js';
+import {mappingDecisions} from '../plan/mapping-decisions.js';
 import {computeChanges, needsReview} from '../plan/changes.js';
 import type {Plan, PlanItem} from '../plan/plan-types.js';
 import {sanitizeText} from '../workorders/sanitize.js';
@@ -72,6 +73,8 @@ export type Report = {
   applyPath?: {kind: 'api' | 'database' | 'none'; text: string};
   /** WO files of the folder at hand that PCC does not list, with the line and the reason. */
   invisibleToPcc: {file: string; id: string; line: number | null; reason: string}[];
+  /** What review (moves, accepted suggestions) decided against the spec as given. */
+  reviewed: {id: string; spec: string | null; decided: string | null}[];
   warnings: string[];
   apply?: ApplyOutcome;
 };
@@ -135,6 +138,11 @@ export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Rep
     },
     ...(options.applyPath ? {applyPath: options.applyPath} : {}),
     invisibleToPcc: options.invisible ?? [],
+    reviewed: mappingDecisions(plan).map((decision) => {
+      const item = itemById.get(decision.id)!;
+      const spec = item.mappedKey === undefined ? 'not in the spec' : item.mappedKey === null ? null : nameOf.get(item.mappedKey) ?? item.mappedKey;
+      return {id: decision.id, spec, decided: decision.track};
+    }),
     warnings: [...plan.warnings, ...(options.warnings ?? [])],
     ...(options.apply ? {apply: options.apply} : {}),
   };
@@ -219,6 +227,10 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   lines.push('', `## Not in the mapping (${report.notInMapping.length})`, '');
   if (!report.notInMapping.length) lines.push('_Every work order of the project is in the mapping._');
   for (const id of report.notInMapping) lines.push(`- ${md(id)}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
+  if (report.reviewed.length) {
+    lines.push('', `## Decided in review, against the spec as given (${report.reviewed.length})`, '');
+    for (const entry of report.reviewed) lines.push(`- ${md(entry.id)}: ${md(entry.spec === 'not in the spec' ? 'not in the spec' : entry.spec ?? 'no track')} → ${md(entry.decided ?? 'no track')}`);
+  }
   if (report.invisibleToPcc.length) {
     lines.push('', `## Work order files PCC cannot see (${report.invisibleToPcc.length})`, '');
     lines.push('PCC leaves these files out of its lists, so their WOs cannot be assigned until the front matter is fixed:', '');

@@ -140,3 +140,17 @@ describe('WO files PCC cannot see', () => {
     expect(JSON.parse(run.stdout).warnings).toEqual(expect.arrayContaining([expect.stringContaining('WO-2026-900.md:1: front matter is never closed (no second `---` line); add one after the last field')]));
   });
 });
+
+it('a plan saved offline applies with --api URL --project ID, and says what to pass without them', async () => {
+  const {SAMPLE_WORK_ORDERS} = await import('../helpers/fixtures.js');
+  const pcc = await startTestServer();
+  const planFile = path.join(tempDir(), 'offline.json');
+  const planned = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
+  expect(planned.stderr).toContain(`apply it with: pcc-track-wizard --apply ${planFile} --yes --api URL --project ID`);
+  const bare = await runCli(['--apply', planFile, '--yes']);
+  expect(bare).toMatchObject({code: 2, stderr: "This plan was made from local files, so it names no server; pass --api URL --project ID (or --pcc-db PATH) to apply it.\n"});
+  const applied = await runCli(['--apply', planFile, '--yes', '--api', pcc.url, '--project', 'project-control-center', '--replan']);
+  expect(applied.stderr).toContain('Verified: the server matches the plan.');
+  expect(applied.code).toBe(0);
+  await pcc.stop();
+});
