@@ -7,17 +7,13 @@ import type {ClientOptions} from '../../src/pcc/pcc-client.js';
 import {computeChanges} from '../../src/plan/changes.js';
 import {parsePlan} from '../../src/plan/plan-file.js';
 import {removeTempDirs} from '../helpers/fixtures.js';
-import {PROJECT, planAgainst, runFiles, serverDistribution} from '../helpers/plans.js';
-import {startTestServer, type TestServer} from '../helpers/test-server.js';
+import {applyAgainst, PROJECT, planAgainst, runFiles, serverDistribution} from '../helpers/plans.js';
+import {serverPool, startTestServer} from '../helpers/test-server.js';
 
-const servers: TestServer[] = [];
-async function server(options: Parameters<typeof startTestServer>[0] = {}) {
-  const started = await startTestServer(options);
-  servers.push(started);
-  return started;
-}
+const pool = serverPool();
+const server = pool.start;
 afterEach(async () => {
-  for (const started of servers.splice(0)) await started.stop();
+  await pool.stopAll();
   removeTempDirs();
 });
 
@@ -27,24 +23,7 @@ function counts(byTrack: Record<string, string[]>): Record<string, number> {
   return Object.fromEntries(Object.entries(byTrack).filter(([name]) => name !== '(none)').map(([name, ids]) => [name, ids.length]));
 }
 
-async function apply(url: string, overrides: Partial<Parameters<typeof applyPlan>[0]> & {files?: ReturnType<typeof runFiles>; client?: ClientOptions} = {}) {
-  const plan = overrides.plan ?? (await planAgainst(url));
-  const files = overrides.files ?? runFiles();
-  const events: ApplyEvent[] = [];
-  const outcome = await applyPlan({
-    plan,
-    openTarget: apiTarget(overrides.client ?? {baseUrl: url, project: PROJECT, timeoutMs: 2000, retries: 4}).openTarget,
-    concurrency: 4,
-    graceMs: 300,
-    ...files,
-    ...overrides,
-    onEvent: (event) => {
-      events.push(event);
-      overrides.onEvent?.(event);
-    },
-  });
-  return {plan, outcome, events, files};
-}
+const apply = applyAgainst;
 
 describe('applying the seed plan', () => {
   it('creates the 11 tracks, assigns 97 WOs, verifies, and a second run changes nothing', async () => {

@@ -12,38 +12,17 @@ import type {Plan} from '../../src/plan/plan-types.js';
 import {createPccClient, type ClientOptions} from '../../src/pcc/pcc-client.js';
 import {parseTrackSpec} from '../../src/spec/spec-parser.js';
 import {removeTempDirs, tempDir, workOrderFile, writeWorkOrders} from '../helpers/fixtures.js';
-import {PROJECT, planAgainst, runFiles, serverDistribution} from '../helpers/plans.js';
-import {startTestServer, type TestServer} from '../helpers/test-server.js';
+import {applyAgainst, PROJECT, planAgainst, runFiles, serverDistribution} from '../helpers/plans.js';
+import {serverPool, startTestServer} from '../helpers/test-server.js';
 
-const servers: TestServer[] = [];
-async function server(options: Parameters<typeof startTestServer>[0] = {}) {
-  const started = await startTestServer(options);
-  servers.push(started);
-  return started;
-}
+const pool = serverPool();
+const server = pool.start;
 afterEach(async () => {
-  for (const started of servers.splice(0)) await started.stop();
+  await pool.stopAll();
   removeTempDirs();
 });
 
-async function apply(url: string, overrides: Partial<Parameters<typeof applyPlan>[0]> & {files?: ReturnType<typeof runFiles>; client?: Partial<ClientOptions>} = {}) {
-  const plan = overrides.plan ?? (await planAgainst(url));
-  const files = overrides.files ?? runFiles();
-  const events: ApplyEvent[] = [];
-  const outcome = await applyPlan({
-    plan,
-    openTarget: apiTarget({baseUrl: url, project: PROJECT, timeoutMs: 2000, retries: 4, ...overrides.client}).openTarget,
-    concurrency: 4,
-    graceMs: 300,
-    ...files,
-    ...overrides,
-    onEvent: (event) => {
-      events.push(event);
-      overrides.onEvent?.(event);
-    },
-  });
-  return {plan, outcome, events, files};
-}
+const apply = applyAgainst;
 
 const post = (url: string, route: string, body: unknown) =>
   fetch(`${url}/repos/${PROJECT}${route}`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)}).then((response) => response.json() as Promise<{track: {id: string; name: string}}>);

@@ -5,19 +5,14 @@ import {removeTempDirs, SEED_SPEC_FILE, tempDir} from '../helpers/fixtures.js';
 import {holdingProxy} from '../helpers/holding-proxy.js';
 import {serverDistribution} from '../helpers/plans.js';
 import {runCli, type CliRun} from '../helpers/run-cli.js';
-import {startTestServer, type TestServer} from '../helpers/test-server.js';
+import {serverPool, startTestServer} from '../helpers/test-server.js';
 
-const servers: TestServer[] = [];
+const pool = serverPool();
+const server = () => pool.start();
 afterEach(async () => {
-  for (const started of servers.splice(0)) await started.stop();
+  await pool.stopAll();
   removeTempDirs();
 });
-
-async function server() {
-  const started = await startTestServer();
-  servers.push(started);
-  return started;
-}
 
 /** The seed spec cut to its first three tracks (their WOs stay in the mapping as no-track groups would not). */
 function threeTrackSpec(): string {

@@ -5,19 +5,14 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {CLI, removeTempDirs, tempDir} from '../helpers/fixtures.js';
 import {serverDistribution} from '../helpers/plans.js';
 import {runCli} from '../helpers/run-cli.js';
-import {startTestServer, type TestServer} from '../helpers/test-server.js';
+import {serverPool, startTestServer} from '../helpers/test-server.js';
 
-const servers: TestServer[] = [];
+const pool = serverPool();
+const server = () => pool.start();
 afterEach(async () => {
-  for (const started of servers.splice(0)) await started.stop();
+  await pool.stopAll();
   removeTempDirs();
 });
-
-async function server() {
-  const started = await startTestServer();
-  servers.push(started);
-  return started;
-}
 
 describe('the CLI against a server', () => {
   it('--plan-out, then --apply --yes, then a second dry run shows nothing to change', async () => {
@@ -97,7 +92,6 @@ describe('the CLI against a server', () => {
     const pcc = await server();
     const url = pcc.url;
     await pcc.stop();
-    servers.pop();
     const run = await runCli(['--api', url, '--dry-run']);
     expect(run).toMatchObject({code: 1, stderr: `Cannot reach the PCC server at ${url} (connection refused); start it or pass --api with its address.\n`});
   }, 30_000);

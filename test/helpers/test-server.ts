@@ -12,3 +12,18 @@ export async function startTestServer(options: Partial<PccServerOptions> = {}): 
   const url = await server.start();
   return {server, url, workOrdersDir, dbFile, stop: () => server.stop()};
 }
+
+/** Servers started by one test file, all stopped after each test. */
+export function serverPool() {
+  const started: TestServer[] = [];
+  return {
+    async start(options: Partial<PccServerOptions> = {}): Promise<TestServer> {
+      const server = await startTestServer(options);
+      started.push(server);
+      return server;
+    },
+    async stopAll(): Promise<void> {
+      for (const server of started.splice(0)) await server.stop();
+    },
+  };
+}
