@@ -272,3 +272,19 @@ describe('search across all tracks', () => {
     expect(stripVTControlCharacters(view.lastFrame() ?? '')).toMatch(/^All work orders \(search\) · 1\/\d+/);
   });
 });
+
+describe('the apply path sentence', () => {
+  it('"cannot apply" is never cut, and the overview still fits 60x20', async () => {
+    const {FakeStdout} = await import('../helpers/ui.js');
+    const {render: inkRender} = await import('ink');
+    const stdout = new FakeStdout(60, 20);
+    const stdin = Object.assign(new (await import('node:events')).EventEmitter(), {isTTY: true, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: (): string | null => null});
+    const reason = 'the PCC server at http://127.0.0.1:4010 has no track assignment route (no PCC release has one); pass --pcc-db PATH with PCC\'s control-center.db to apply into its database.';
+    const instance = inkRender(<App plan={plan} theme={{color: false}} title="t" applyPath={{kind: 'none', text: reason}} startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
+    await waitFor(() => expect(stripVTControlCharacters(stdout.frames.at(-1) ?? '')).toContain('Foundation'));
+    const frame = stripVTControlCharacters(stdout.frames.at(-1) ?? '');
+    expect(frame.split('\n').length).toBeLessThanOrEqual(20);
+    expect(frame.replace(/\s+/g, ' ')).toContain('pass --pcc-db PATH with PCC\'s control-center.db to apply into its database.');
+    instance.unmount();
+  });
+});

@@ -5,7 +5,7 @@ import {sanitizeText} from '../../workorders/sanitize.js';
 import {CompactTable} from '../components/compact-table.js';
 import {confirmBodyHeight, confirmLines, type ConfirmRow} from '../state/confirm-lines.js';
 import {REVIEW_GROUP} from '../state/groups.js';
-import {plannedCounts, type WizardState} from '../state/wizard-state.js';
+import {applyPathExtraLines, plannedCounts, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
 import {ApplyPathLine} from './overview.js';
 
@@ -16,7 +16,7 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
   const changes = computeChanges(plan);
   const lines = confirmLines(plan);
   // The table's border and heading take four lines of the window when any row shows.
-  const height = confirmBodyHeight(state.viewport.rows);
+  const height = Math.max(4, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state));
   const start = Math.min(state.confirmScroll, Math.max(0, lines.length - 1));
   let room = height;
   const rows: ConfirmRow[] = [];

@@ -5,7 +5,7 @@ import type {Plan} from '../../plan/plan-types.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart, type BarRow} from '../components/bar-chart.js';
 import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
-import {currentCounts, plannedCounts, type WizardState} from '../state/wizard-state.js';
+import {applyPathExtraLines, currentCounts, plannedCounts, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
 import {windowAround} from '../state/window.js';
 
@@ -25,10 +25,10 @@ export function Overview({state, theme, now}: {state: WizardState; theme: Theme;
     return {key, label: sanitizeText(groupName(plan, key)), count, color: track?.color ?? null, note: notes.join(', '), highlighted: index === state.overviewCursor};
   });
   // Many tracks: show the rows around the cursor, so the screen never outgrows the terminal.
-  const {start, end} = windowAround(rows.length, state.overviewCursor, Math.max(3, state.viewport.rows - 9));
+  const {start, end} = windowAround(rows.length, state.overviewCursor, Math.max(3, state.viewport.rows - 9 - applyPathExtraLines(state)));
   return (
     <Box flexDirection="column">
-      <Text>
+      <Text wrap="truncate-end">
         {plan.items.length} WOs: {changes.createTracks.length} new tracks, {changes.assign} to assign, {changes.move} to move, {changes.clear} to clear, {changes.unchanged} unchanged
       </Text>
       <ApplyPathLine state={state} theme={theme} />
@@ -43,6 +43,7 @@ export function Overview({state, theme, now}: {state: WizardState; theme: Theme;
 /** Which apply path this session has: said before review, on the overview and the confirm screen. */
 export function ApplyPathLine({state, theme}: {state: WizardState; theme: Theme}) {
   const path = state.applyPath;
+  // One line each, so the list below keeps the height it was given; the full text is in the report.
   if (path.kind === 'none') return <Text color={accent(theme, 'warn')}>Cannot apply from here: {sanitizeText(path.text)}</Text>;
-  return <Text dimColor>Applies to {sanitizeText(path.text)}</Text>;
+  return <Text dimColor wrap="truncate-end">Applies to {sanitizeText(path.text)}</Text>;
 }

@@ -1,4 +1,5 @@
 import type {ApplyEvent} from '../../apply/apply-events.js';
+import stringWidth from 'string-width';
 import {whatMatches} from '../../report/report.js';
 import {computeChanges} from '../../plan/changes.js';
 import {confirmBodyHeight, confirmLines} from './confirm-lines.js';
@@ -204,6 +205,15 @@ function overlayKey(state: WizardState, key: KeyPress): WizardState {
   return {...state, overlay: null};
 }
 
+/**
+ * Extra lines the apply-path sentence takes past its first: "cannot apply" says what to pass and
+ * is never cut, so the lists above it give up those lines instead.
+ */
+export function applyPathExtraLines(state: Pick<WizardState, 'applyPath' | 'viewport'>): number {
+  if (state.applyPath.kind !== 'none') return 0;
+  return Math.max(0, Math.ceil(stringWidth(`Cannot apply from here: ${state.applyPath.text}`) / Math.max(20, state.viewport.columns)) - 1);
+}
+
 /** More changes than this are confirmed by typing "yes". */
 export const TYPE_YES_ABOVE = 1000;
 
@@ -211,7 +221,7 @@ const SCROLLS: Partial<Record<Command, number | 'home' | 'end'>> = {CURSOR_UP: -
 
 function scrollConfirm(state: WizardState, by: number | 'home' | 'end'): WizardState {
   const total = confirmLines(state.review.plan).length;
-  const height = confirmBodyHeight(state.viewport.rows);
+  const height = confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state);
   const last = Math.max(0, total - height + 4);
   const page = Math.max(1, height - 5);
   const next = by === 'home' ? 0 : by === 'end' ? last : state.confirmScroll + (Math.abs(by) === 10 ? Math.sign(by) * page : by);
