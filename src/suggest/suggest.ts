@@ -14,14 +14,18 @@ type Family = (typeof FAMILIES)[number];
 /** Placed WOs that vote by similarity. */
 const K_SIMILAR = 5;
 /** Postings one similarity query may walk (see the similarity family). */
-const POSTINGS_BUDGET = 1000;
+const POSTINGS_BUDGET = 500;
 /** WOs numbered this close count as neighbours. */
 const NEIGHBOURHOOD = 3;
 
 /** What the suggester knows of a WO beyond the plan item. */
 export type SuggestExtras = {text?: string; mentions?: readonly string[]; file?: string};
 
-type Doc = {id: string; tags: string[]; words: string[]; links: string[]; terms: Map<string, number>};
+/** A WO as the engine reads it; its terms as two parallel arrays (term, count): 10,000 of them. */
+type Doc = {id: string; tags: string[]; words: string[]; links: string[]; terms: string[]; counts: number[]};
+
+// One counting map, reused for every document: the documents keep compact arrays.
+const counting = new Map<string, number>();
 type Share = Map<string, number>;
 type Counts = Map<string, Map<string, number>>;
 
@@ -70,10 +74,12 @@ function docOf(item: PlanItem, extras: SuggestExtras | undefined): Doc {
   const words = unique(titleWords);
   // A file name usually repeats the title: only its words that add something count.
   const fileWords = extras?.file ? tokenize(extras.file.replace(/\.md$/i, '').replace(/WO-\d{4}-\d+/g, ' ')).filter((word) => !words.includes(word)) : [];
-  const terms = new Map<string, number>();
-  for (const list of [titleWords, tokenize(extras?.text), fileWords]) for (const term of list) terms.set(term, (terms.get(term) ?? 0) + 1);
+  counting.clear();
+  for (const list of [titleWords, tokenize(extras?.text), fileWords]) for (const term of list) counting.set(term, (counting.get(term) ?? 0) + 1);
+  const terms = [...counting.keys()];
+  const counts = [...counting.values()];
   const links = unique([...item.dependsOn, ...(extras?.mentions ?? [])].filter((id) => !id.includes(':') && id !== item.id));
-  return {id: item.id, tags: unique(item.tags.map((tag) => tag.toLowerCase())), words, links, terms};
+  return {id: item.id, tags: unique(item.tags.map((tag) => tag.toLowerCase())), words, links, terms, counts};
 }
 
 /**
@@ -103,7 +109,7 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
   for (const item of items) {
     const doc = docOf(item, extras.get(item.id));
     model.docs.set(item.id, doc);
-    for (const term of doc.terms.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+    for (const term of doc.terms) df.set(term, (df.get(term) ?? 0) + 1);
     for (const target of doc.links) {
       const list = model.linkedFrom.get(target);
       if (list) list.push(item.id);
@@ -128,7 +134,9 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
     const number = model.labelledIds.length;
     model.labelledIds.push(id);
     let norm = 0;
-    for (const [term, tf] of doc.terms) {
+    for (let at = 0; at < doc.terms.length; at++) {
+      const term = doc.terms[at];
+      const tf = doc.counts[at];
       const weight = (1 + Math.log(tf)) * (model.idf.get(term) ?? 0);
       norm += weight * weight;
       let list = model.postings.get(term);
@@ -226,8 +234,8 @@ function evidenceFor(model: SuggestionModel, doc: Doc, holdOut: string | null): 
     const touched: number[] = [];
     let norm = 0;
     // The rarest terms carry the comparison; very common ones are skipped for speed.
-    const terms = [...doc.terms]
-      .map(([term, tf]) => ({term, weight: (1 + Math.log(tf)) * (model.idf.get(term) ?? 0)}))
+    const terms = doc.terms
+      .map((term, at) => ({term, weight: (1 + Math.log(doc.counts[at])) * (model.idf.get(term) ?? 0)}))
       .sort((a, b) => b.weight - a.weight)
       .slice(0, 40);
     // Rarest terms first, within a budget of postings per query: at 10,000 WOs the common terms
