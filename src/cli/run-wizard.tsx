@@ -133,6 +133,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
   const final = result as WizardResult;
   // What matters stays in the scrollback: the verdict and the files.
   const lines: string[] = [];
+  if (final.kind === 'quit') lines.push('Quit; nothing was sent.');
   if (final.kind === 'saved') lines.push(`Plan saved to ${final.file}; apply it with: pcc-track-wizard --apply ${final.file} --yes${missingApplyFlags(inputs)}`);
   const outcome = lastOutcome as ApplyOutcome | null;
   if (final.kind === 'applied' && outcome) lines.push(...summaryLines(outcome, doneFiles as DoneFiles | null));
@@ -144,7 +145,10 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
 }
 
 function specLine(record: SpecRecord): string {
-  return `${record.copy ? 'Reviewed spec (a copy, since the spec was not a file of yours)' : 'Spec updated with the review'}: ${record.file} (${record.moved.length} decision${record.moved.length === 1 ? '' : 's'} recorded).`;
+  const accepted = record.moved.filter((decision) => decision.suggested).length;
+  const yours = record.moved.length - accepted;
+  const what = [yours ? `${yours} decision${yours === 1 ? '' : 's'} of review` : '', accepted ? `${accepted} accepted suggestion${accepted === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ');
+  return `${record.copy ? 'Reviewed spec (a copy, since the spec was not a file of yours)' : 'Spec updated with the review'}: ${record.file} (${what} recorded).`;
 }
 
 /** An apply that was refused before anything was sent: no WO failed, nothing changed. */
@@ -154,7 +158,7 @@ function refusedOutcome(target: string, message: string): ApplyOutcome {
 
 function summaryLines(outcome: ApplyOutcome, files: DoneFiles | null): string[] {
   const ok = outcome.verified && !outcome.failed.length && !outcome.stopped;
-  const lines = [outcome.refusal ? `Not applied: ${outcome.refusal}` : ok ? `Done: ${whatMatches(outcome.targetKind)} matches the plan (${outcome.target}).` : outcome.stopped ? 'Stopped before the end.' : `Finished with problems: ${outcome.failed.length} failed, ${outcome.mismatches.length} verification differences.`];
+  const lines = [outcome.refusal ? `Not applied: ${outcome.refusal}` : ok ? `Done: ${whatMatches(outcome.targetKind)} matches the plan; applied to ${outcome.target}.` : outcome.stopped ? 'Stopped before the end.' : `Finished with problems: ${outcome.failed.length} failed, ${outcome.mismatches.length} verification differences.`];
   if (!outcome.refusal) lines.push(`Applied ${outcome.applied}${outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created ${outcome.tracksCreated.length} tracks · failed ${outcome.failed.length} · retries ${outcome.retries}.`);
   if (files) lines.push(`Report: ${files.report} (and ${files.reportJson}).`);
   if (outcome.undoPlan) lines.push(`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);

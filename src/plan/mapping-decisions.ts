@@ -15,7 +15,7 @@ export function mappingDecisions(plan: Plan): MappingDecision[] {
     if (needsReview(item)) continue;
     if (item.plannedKey !== null && !specName.has(item.plannedKey)) continue;
     if (item.mappedKey !== undefined && item.mappedKey === item.plannedKey) continue;
-    decisions.push({id: item.id, title: item.title, track: item.plannedKey === null ? null : specName.get(item.plannedKey)!});
+    decisions.push({id: item.id, title: item.title, track: item.plannedKey === null ? null : specName.get(item.plannedKey)!, ...(item.source === 'suggested' ? {suggested: true} : {})});
   }
   return decisions;
 }

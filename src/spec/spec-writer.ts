@@ -2,7 +2,7 @@ import {parseTrackSpec, type TrackSpec} from './spec-parser.js';
 import {sanitizeText} from '../workorders/sanitize.js';
 
 /** Where a WO ends up: a track of the spec's table (by its name as written there), or none. */
-export type MappingDecision = {id: string; title: string; track: string | null};
+export type MappingDecision = {id: string; title: string; track: string | null; suggested?: boolean};
 
 const MAPPING_ID = /^\s*[-*+]\s+(WO-\d{4}-\d+)\b/;
 
@@ -46,7 +46,8 @@ export function writeMapping(rawText: string, decisions: readonly MappingDecisio
     if (decision.track !== null && !trackNames.has(decision.track)) continue;
     const entry = entryById.get(decision.id);
     if (entry && entry.track === decision.track) continue;
-    const line = `- ${decision.id}: ${sanitizeText(decision.title) || decision.id}`;
+    // A listed WO's line moves as written (its title and any note stay); a new one is written.
+    const line = entry ? lines[entry.line - 1] : `- ${decision.id}: ${sanitizeText(decision.title) || decision.id}`;
     // Every line of the id in the mapping goes, a repeat in the same group too.
     for (const at of lineIndexes.get(decision.id) ?? []) removed.add(at);
     const group = decision.track === null ? noTrackGroup : spec.groups.find((candidate) => candidate.track === decision.track);

@@ -86,3 +86,9 @@ describe('writing decisions into awkward specs', () => {
     expect(spec.mapping.find((entry) => entry.id === 'WO-2025-003')).toMatchObject({track: 'Economy'});
   });
 });
+
+it('a listed WO moves with its line as written, its note included', () => {
+  const {text} = writeMapping(seed, [{id: 'WO-2025-007', title: 'iMessage notifier', track: 'Chat Experience'}]);
+  expect(text).toContain('- WO-2025-007: iMessage notifier (notifications, could be its own small track or uncategorized)');
+  expect(parseTrackSpec(text, 'spec').mapping.find((entry) => entry.id === 'WO-2025-007')).toMatchObject({track: 'Chat Experience'});
+});

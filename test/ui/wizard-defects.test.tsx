@@ -108,7 +108,7 @@ describe('every change visible before it is sent', () => {
     expect(stripVTControlCharacters(noneView.lastFrame() ?? '')).toMatch(/^› {3}WO-2025-001 /m);
   });
 
-  it.each([[60, 20], [40, 12]])('at %ix%i the confirm body scrolls to every changing track, and no frame outgrows the terminal', async (columns, rows) => {
+  it.each([[60, 20], [60, 14], [40, 12]])('at %ix%i the confirm body scrolls to every changing track, and no frame outgrows the terminal', async (columns, rows) => {
     const {FakeStdout} = await import('../helpers/ui.js');
     const {render: inkRender} = await import('ink');
     const stdout = new FakeStdout(columns, rows);
@@ -244,7 +244,8 @@ describe('footers and narrow terminals', () => {
     expect(footerItems(press(track, {return: true}))).toEqual(['any key closes']);
     expect(footerItems(press(initialState(plan), 'r'))).toContain('Tab next (past the last: confirm)');
     const line = stripVTControlCharacters(render(<KeyHints state={{...track, viewport: {rows: 24, columns: 40}}} />).lastFrame() ?? '');
-    expect(line).toBe('↑↓ move · Space select · m move to');
+    // Help first, so it is there at any width.
+    expect(line).toBe('? help · ↑↓ move · Space select');
   });
 
   it('at 40 columns a track row still shows the title', () => {

@@ -38,9 +38,9 @@ export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filt
   if (state.filterEditing) return ['type to filter', 'Enter keeps it', 'Esc clears it'];
   switch (state.screen) {
     case 'overview':
-      return ['↑↓ choose', 'Enter open', 'r review all', 'c confirm', 'w warnings', '? help', 'q quit'];
+      return ['? help', '↑↓ choose', 'Enter open', 'c confirm', 'q quit', 'r review all', 'w warnings', '/ search'];
     case 'track':
-      return ['↑↓ move', 'Space select', 'm move to', 'n no track', 'u undo', '/ filter', state.walking ? 'Tab next (past the last: confirm)' : 'Tab/→ next', 'Enter details', 'c confirm', 'q back', '? help'];
+      return ['? help', '↑↓ move', 'Space select', 'm move to', 'n no track', 'u undo', '/ filter', state.walking ? 'Tab next (past the last: confirm)' : 'Tab/→ next', 'Enter details', 'c confirm', 'q back'];
     case 'confirm':
       return state.applyPath.kind === 'none' ? ['↑↓ scroll', 's save plan (and the command that applies it)', 'b back'] : ['↑↓ scroll', 'y apply', 's save plan', 'b back'];
     case 'apply':

@@ -16,12 +16,15 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
   const changes = computeChanges(plan);
   const lines = confirmLines(plan);
   // The table's border and heading take four lines of the window when any row shows.
-  const height = Math.max(4, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state));
+  const height = Math.max(2, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state));
   const start = Math.min(state.confirmScroll, Math.max(0, lines.length - 1));
   let room = height;
   const rows: ConfirmRow[] = [];
   let index = start;
-  while (index < lines.length && lines[index].kind === 'row' && room > (rows.length ? 1 : 5)) {
+  // The first row brings the table's borders and heading (5 lines), each further row one.
+  // Narrower than the table: rows are shown as plain lines.
+  const tableFits = state.viewport.columns >= 50;
+  while (tableFits && index < lines.length && lines[index].kind === 'row' && room >= (rows.length ? 1 : 5)) {
     rows.push((lines[index] as {row: ConfirmRow}).row);
     room -= rows.length === 1 ? 5 : 1;
     index++;
@@ -48,7 +51,12 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
           <Text key={offset} wrap="truncate-end" color={line.sign === '-' ? accent(theme, 'warn') : undefined}>
             {line.sign} {line.text}
           </Text>
-        ) : null,
+        ) : (
+          // Too short for the table's borders: the row as one line.
+          <Text key={offset} wrap="truncate-end">
+            {line.row.Track}: {line.row.Now} → {line.row.Planned} ({line.row.Change}){line.row.Create ? ', new' : ''}
+          </Text>
+        ),
       )}
       <Text dimColor wrap="truncate-end">
         {lines.length > height ? `Lines ${start + 1}–${end} of ${lines.length} (↑↓ PgUp PgDn scroll)` : ' '}

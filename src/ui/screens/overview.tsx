@@ -25,7 +25,7 @@ export function Overview({state, theme, now}: {state: WizardState; theme: Theme;
     return {key, label: sanitizeText(groupName(plan, key)), count, color: track?.color ?? null, note: notes.join(', '), highlighted: index === state.overviewCursor};
   });
   // Many tracks: show the rows around the cursor, so the screen never outgrows the terminal.
-  const {start, end} = windowAround(rows.length, state.overviewCursor, Math.max(3, state.viewport.rows - 9 - applyPathExtraLines(state)));
+  const {start, end} = windowAround(rows.length, state.overviewCursor, Math.max(3, state.viewport.rows - 7 - applyPathExtraLines(state)));
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">

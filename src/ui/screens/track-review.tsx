@@ -89,7 +89,7 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
         const sign = change ? (change.kind === 'assign' ? '+' : change.kind === 'move' ? '~' : '-') : ' ';
         const head = `${isCursor ? '›' : ' '}${selected ? '●' : ' '}${sign} ${sanitizeText(item.id).padEnd(12)} `;
         // Narrow terminals keep the title and drop the status and source columns.
-        const line = narrow ? `${head}${fit(item.safeTitle, Math.max(4, columns - 18))}` : `${head}${fit(sanitizeText(item.status), 10)} ${fit(sourceLabel(item, plan), 14)} ${fit(item.safeTitle, titleWidth)}`;
+        const line = narrow ? `${head}${fit(item.safeTitle, Math.max(4, columns - 18))}` : `${head}${fit(sanitizeText(item.status), 10)} ${fit(state.searchAll ? `→ ${item.plannedKey === null ? 'no track' : sanitizeText(groupName(plan, item.plannedKey))}` : sourceLabel(item, plan), 14)} ${fit(item.safeTitle, titleWidth)}`;
         return (
           <Text key={item.id} inverse={isCursor} color={selected ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
             {line}

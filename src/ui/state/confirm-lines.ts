@@ -57,7 +57,7 @@ export function confirmLines(plan: Plan): ConfirmLine[] {
   return lines;
 }
 
-/** Lines the scrolling body may use: the terminal less the title, totals, path, notice and footer. */
+/** Lines the scrolling body may use: the terminal less the title, the totals, the scroll line, the path line, the notice and the footer. */
 export function confirmBodyHeight(rows: number): number {
-  return Math.max(4, rows - 9);
+  return Math.max(2, rows - 6);
 }

@@ -221,9 +221,9 @@ const SCROLLS: Partial<Record<Command, number | 'home' | 'end'>> = {CURSOR_UP: -
 
 function scrollConfirm(state: WizardState, by: number | 'home' | 'end'): WizardState {
   const total = confirmLines(state.review.plan).length;
-  const height = confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state);
-  const last = Math.max(0, total - height + 4);
-  const page = Math.max(1, height - 5);
+  const height = Math.max(2, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state));
+  const last = Math.max(0, total - height);
+  const page = Math.max(1, height - 1);
   const next = by === 'home' ? 0 : by === 'end' ? last : state.confirmScroll + (Math.abs(by) === 10 ? Math.sign(by) * page : by);
   return {...state, confirmScroll: Math.max(0, Math.min(last, next))};
 }
