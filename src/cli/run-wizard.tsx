@@ -136,7 +136,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
   if (final.kind === 'quit') lines.push('Quit; nothing was sent.');
   if (final.kind === 'saved') lines.push(`Plan saved to ${final.file}; apply it with: pcc-track-wizard --apply ${final.file} --yes${missingApplyFlags(inputs)}`);
   const outcome = lastOutcome as ApplyOutcome | null;
-  if (final.kind === 'applied' && outcome) lines.push(...summaryLines(outcome, doneFiles as DoneFiles | null));
+  if (final.kind === 'applied' && outcome) lines.push(...summaryLines(outcome, doneFiles as DoneFiles | null, Boolean(overrides.api)));
   const record = specRecord as SpecRecord | null;
   if (record && final.kind === 'saved') lines.push(specLine(record));
   if (lines.length) io.stderr.write(`${sanitizeLines(lines.join('\n'))}\n`);
@@ -156,12 +156,13 @@ function refusedOutcome(target: string, message: string): ApplyOutcome {
   return {target, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [], retries: 0, stopped: false, verified: false, mismatches: [], undoPlan: null, durationMs: 0, refusal: message};
 }
 
-function summaryLines(outcome: ApplyOutcome, files: DoneFiles | null): string[] {
+function summaryLines(outcome: ApplyOutcome, files: DoneFiles | null, demo: boolean): string[] {
   const ok = outcome.verified && !outcome.failed.length && !outcome.stopped;
   const lines = [outcome.refusal ? `Not applied: ${outcome.refusal}` : ok ? `Done: ${whatMatches(outcome.targetKind)} matches the plan; applied to ${outcome.target}.` : outcome.stopped ? 'Stopped before the end.' : `Finished with problems: ${outcome.failed.length} failed, ${outcome.mismatches.length} verification differences.`];
   if (!outcome.refusal) lines.push(`Applied ${outcome.applied}${outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created ${outcome.tracksCreated.length} tracks · failed ${outcome.failed.length} · retries ${outcome.retries}.`);
   if (files) lines.push(`Report: ${files.report} (and ${files.reportJson}).`);
-  if (outcome.undoPlan) lines.push(`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);
+  // The demo's server stops with the wizard: its undo plan has nothing left to apply to.
+  if (outcome.undoPlan) lines.push(demo ? `Undo plan: ${outcome.undoPlan} (the demo's server has stopped, so there is nothing to roll back).` : `Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);
   if (files?.spec) lines.push(files.spec);
   if (!ok && files) lines.push(`Resume or retry with: pcc-track-wizard --apply ${files.planFile} --yes`);
   return lines;
