@@ -73,7 +73,9 @@ describe('the wizard screens', () => {
     expect(text(view)).toContain('7 Economy');
     await type(view, '7');
     await waitFor(() => expect(text(view)).toContain('Moved 2 to Economy. u undoes.'));
-    expect(text(view)).toContain('Needs review (12/13) · 3/4');
+    // The cursor stays on the WO it was on (WO-2026-122), now the first row.
+    expect(text(view)).toContain('Needs review (12/13) · 1/4');
+    expect(text(view)).toMatch(/› {3}WO-2026-122 /);
     await type(view, 'q');
     await waitFor(() => expect(text(view)).toMatch(/Economy\s+10 █+ new, \+10 vs now/));
     expect(text(view)).toMatch(/Needs review\s+4 /);

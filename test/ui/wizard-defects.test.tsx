@@ -289,3 +289,11 @@ describe('the apply path sentence', () => {
     instance.unmount();
   });
 });
+
+it('after moving a selection, the cursor stays on the WO it was on', () => {
+  // Select the first two rows, then put the cursor on the fourth and move the selection.
+  const state = press(open('runner reliability'), ' ', ' ', 'j');
+  const under = currentItems(state)[state.cursor].id;
+  const moved = press(state, 'n');
+  expect(currentItems(moved)[moved.cursor].id).toBe(under);
+});

@@ -146,7 +146,11 @@ function moveTo(state: WizardState, toKey: string | null): WizardState {
   carryMembers(state.review.plan, review.plan, ids, review.indexById);
   const name = toKey === null ? 'No track' : sanitizeText(groupName(review.plan, toKey));
   const notice = review === state.review ? `Already on ${name}.` : `Moved ${ids.length} to ${name}. u undoes.`;
-  return clampView({...state, review, selected: new Set(), picker: null, notice});
+  // The cursor stays on its WO when that WO is still in the list (it was not among those moved).
+  const under = currentItems(state)[state.cursor]?.id;
+  const moved = {...state, review, selected: new Set<string>(), picker: null, notice};
+  const index = under === undefined ? -1 : currentItems(moved).findIndex((item) => item.id === under);
+  return clampView(index >= 0 ? {...moved, cursor: index} : moved);
 }
 
 function history(state: WizardState, direction: 'undo' | 'redo'): WizardState {
