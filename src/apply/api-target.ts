@@ -5,17 +5,8 @@ import type {TrackRecord} from '../pcc/validate.js';
 import {normalizeTrackName} from '../spec/spec-parser.js';
 import type {ApplyTarget, CreatedTrack, TargetHooks, TargetState} from './apply-target.js';
 import {ApplyRefused} from './refusal.js';
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, {once: true});
-  });
+import {sleep} from './sleep.js';
+import {sanitizeText} from '../workorders/sanitize.js';
 
 function unknownOutcome(error: unknown): boolean {
   return error instanceof PccError && error.outcomeUnknown && error.kind !== 'aborted';
@@ -45,7 +36,7 @@ export class ApiTarget implements ApplyTarget {
       },
     });
     this.reader = createPccClient({...options, retries: 2});
-    this.label = `the API at ${this.client.baseUrl} (project ${options.project})`;
+    this.label = apiLabel(this.client.baseUrl, options.project);
     this.lockKey = `api ${canonicalServer(this.client.baseUrl)} ${options.project}`;
   }
 
@@ -131,6 +122,11 @@ export class ApiTarget implements ApplyTarget {
   close(): void {}
 }
 
+/** How an apply through the API names where it goes, everywhere it is said. */
+export function apiLabel(baseUrl: string, project: string): string {
+  return `the API at ${baseUrl.replace(/\/+$/, '')} (project ${sanitizeText(project)})`;
+}
+
 /**
  * One name per server for the lock: the URL parser already folds 127.1, 0x7f000001 and "/." into
  * one form; loopback names are folded too, since they reach the same local server.
@@ -151,4 +147,3 @@ async function read(client: PccClient): Promise<TargetState> {
   return {tracks, workOrders: workOrders.map((wo) => ({id: wo.id, trackIds: wo.trackIds ?? (wo.trackId ? [wo.trackId] : [])}))};
 }
 
-export {sleep};

@@ -1,5 +1,6 @@
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
+import {fromServer} from '../plan/build-plan.js';
 import {changeOf, needsReview, sameIds} from '../plan/changes.js';
 import {serializePlan} from '../plan/plan-file.js';
 import type {Plan, PlanItem, PlanTrack} from '../plan/plan-types.js';
@@ -10,7 +11,7 @@ import {normalizeTrackName} from '../spec/spec-parser.js';
 import {sanitizeText} from '../workorders/sanitize.js';
 import type {ApplyEvent} from './apply-events.js';
 import type {ApplyTarget, TargetHooks, TargetState} from './apply-target.js';
-import {sleep} from './api-target.js';
+import {sleep} from './sleep.js';
 import {Journal} from './journal.js';
 import {ApplyRefused} from './refusal.js';
 import {acquireRunLock, LockHeld} from './run-lock.js';
@@ -107,7 +108,6 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
   // landed is counted, and are cut only if the server does not answer.
   const inFlight = new AbortController();
   const onStop = () => setTimeout(() => inFlight.abort(options.signal?.reason), IN_FLIGHT_GRACE_MS).unref();
-  options.signal?.addEventListener('abort', onStop, {once: true});
   const target = options.openTarget({
     signal: inFlight.signal,
     onRetry: (info) => {
@@ -128,6 +128,8 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     throw new ApplyRefused(`The lock for ${target.label} could not be taken (${message(error)}); nothing was changed.`);
   }
   const release = () => releases.forEach((free) => free());
+  // Added once nothing before the `finally` below can throw, so it is always removed.
+  options.signal?.addEventListener('abort', onStop, {once: true});
   let journal: Journal | null = null;
   try {
     journal = Journal.open(options.journalFile, plan.fingerprint);
@@ -489,7 +491,7 @@ export function rebasePlan(plan: Plan, state: TargetState): Plan {
   const known = new Set(tracks.map((track) => track.key));
   // Tracks that appeared on the server meanwhile: their WOs stay there unless the plan says otherwise.
   for (const [key, track] of byName) {
-    if (!known.has(key)) tracks.push({key, name: track.name, goal: track.goal, description: track.description, color: track.color, icon: track.icon, sortOrder: track.sortOrder, existingId: track.id, inSpec: false});
+    if (!known.has(key)) tracks.push(fromServer(key, track));
   }
   const keyById = new Map(tracks.filter((track) => track.existingId).map((track) => [track.existingId!, track.key]));
   const current = new Map(state.workOrders.map((wo) => [wo.id, wo.trackIds]));

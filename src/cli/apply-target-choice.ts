@@ -1,7 +1,7 @@
 import path from 'node:path';
-import {ApiTarget, canonicalServer} from '../apply/api-target.js';
+import {ApiTarget, apiLabel, canonicalServer} from '../apply/api-target.js';
 import {DatabaseTarget} from '../apply/database-target.js';
-import {pccDatabaseFromEnv} from '../pcc/pcc-database.js';
+import {databaseLabel, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
 import type {ApplyTarget, TargetHooks} from '../apply/apply-target.js';
 import type {Plan} from '../plan/plan-types.js';
 import {DEFAULT_API, type ClientOptions} from '../pcc/pcc-client.js';
@@ -45,10 +45,9 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
 
 /** PCC's database; when the server is known too, the read-back also goes through its API. */
 export function databaseTarget(file: string, project: string, api: ClientOptions | null): TargetChoice {
-  return {label: `PCC's database ${file} (project ${project})`, openTarget: () => new DatabaseTarget(file, project, api)};
+  return {label: databaseLabel(file, project), openTarget: () => new DatabaseTarget(file, project, api)};
 }
 
 export function apiTarget(client: ClientOptions): TargetChoice {
-  const label = `the API at ${client.baseUrl.replace(/\/+$/, '')} (project ${client.project})`;
-  return {label, openTarget: (hooks) => new ApiTarget(client, hooks)};
+  return {label: apiLabel(client.baseUrl, client.project), openTarget: (hooks) => new ApiTarget(client, hooks)};
 }

@@ -1,5 +1,6 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
+import {apiLabel} from '../apply/api-target.js';
 import {PccDatabase, PccDatabaseError, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
 import {findInvisible, formatInvisible, type InvisibleFile} from '../workorders/invisible.js';
 import {buildPlan, type ServerTrack} from '../plan/build-plan.js';
@@ -172,7 +173,7 @@ export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, ov
     const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local);
     const [{workOrders, problems}, tracks, capability] = await Promise.all([client.listWorkOrders(), client.listTracks(), client.assignCapability()]);
     const invisible = local ? findInvisible(local, new Set(workOrders.map((wo) => wo.id))) : [];
-    const applyPath: ApplyPath = capability === 'api' ? {kind: 'api', label: `the API at ${client.baseUrl} (project ${clientOptions.project})`} : {kind: 'none', reason: noRouteReason(client.baseUrl)};
+    const applyPath: ApplyPath = capability === 'api' ? {kind: 'api', label: apiLabel(client.baseUrl, clientOptions.project)} : {kind: 'none', reason: noRouteReason(client.baseUrl)};
     return {spec, specText, specFile, specNote, workOrders, serverTracks: tracks, problems, client, clientOptions, applyPath, invisible, pccDb: null, project: clientOptions.project};
   }
   const local = readFolder(options.workOrders!);

@@ -30,6 +30,11 @@ export class PccDatabaseError extends Error {
   }
 }
 
+/** How an apply into PCC's database names where it goes, everywhere it is said. */
+export function databaseLabel(file: string, project: string): string {
+  return `PCC's database ${file} (project ${sanitizeText(project)})`;
+}
+
 /** Where PCC keeps its database, from the variables PCC itself reads. */
 export function pccDatabaseFromEnv(env: NodeJS.ProcessEnv): string | null {
   return env.PCC_DATABASE_PATH || env.CONTROL_CENTER_DB_PATH || null;
@@ -106,7 +111,7 @@ export class PccDatabase {
   }
 
   get label(): string {
-    return `PCC's database ${this.file} (project ${sanitizeText(this.project.id)})`;
+    return databaseLabel(this.file, this.project.id);
   }
 
   /** Tracks with PCC's counts, and every WO row with its tracks, read in one snapshot. */

@@ -58,6 +58,11 @@ export function duplicateKey(key: string, id: string): string {
   return `${key}\n${id}`;
 }
 
+/** A server track the spec does not define, as the plan carries it. */
+export function fromServer(key: string, track: ServerTrack): PlanTrack {
+  return {key, name: track.name, goal: track.goal ?? null, description: track.description ?? null, color: track.color ?? null, icon: track.icon ?? null, sortOrder: track.sortOrder ?? 0, existingId: track.id, inSpec: false};
+}
+
 function planTracks(spec: TrackSpec, serverTracks: readonly ServerTrack[], warnings: string[]): PlanTrack[] {
   // Tracks that share a name: the copy with the most WOs stays (the first listed on a tie).
   const sameName = new Map<string, ServerTrack[]>();
@@ -77,18 +82,7 @@ function planTracks(spec: TrackSpec, serverTracks: readonly ServerTrack[], warni
     const count = (track: ServerTrack) => `${track.id} (${track.workOrderCount ?? 0} WO${track.workOrderCount === 1 ? '' : 's'})`;
     warnings.push(`The server has ${copies.length} tracks named "${sanitizeText(kept.name)}": ${count(kept)} stays; ${others.map(count).join(', ')} ${others.length === 1 ? 'is a copy' : 'are copies'}: the plan moves ${others.length === 1 ? 'its' : 'their'} WOs to the first and deletes ${others.length === 1 ? 'it' : 'them'}.`);
     for (const copy of others) {
-      duplicates.push({
-        key: duplicateKey(key, copy.id),
-        name: `${copy.name} (copy ${copy.id.slice(0, 8)})`,
-        goal: copy.goal ?? null,
-        description: copy.description ?? null,
-        color: copy.color ?? null,
-        icon: copy.icon ?? null,
-        sortOrder: copy.sortOrder ?? 0,
-        existingId: copy.id,
-        inSpec: false,
-        duplicateOf: key,
-      });
+      duplicates.push({...fromServer(duplicateKey(key, copy.id), copy), name: `${copy.name} (copy ${copy.id.slice(0, 8)})`, duplicateOf: key});
     }
   }
   const tracks: PlanTrack[] = spec.tracks.map((track) => {
@@ -109,17 +103,7 @@ function planTracks(spec: TrackSpec, serverTracks: readonly ServerTrack[], warni
   const specKeys = new Set(tracks.map((track) => track.key));
   const extra = [...serverByName.entries()]
     .filter(([key]) => !specKeys.has(key))
-    .map(([key, track]) => ({
-      key,
-      name: track.name,
-      goal: track.goal ?? null,
-      description: track.description ?? null,
-      color: track.color ?? null,
-      icon: track.icon ?? null,
-      sortOrder: track.sortOrder ?? 0,
-      existingId: track.id,
-      inSpec: false,
-    }))
+    .map(([key, track]) => fromServer(key, track))
     .sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name));
   return [...tracks, ...extra, ...duplicates];
 }
