@@ -35,7 +35,7 @@ export type PlanInput = {
 };
 
 /** On the pooled scale (see src/suggest): measured in `evaluate`, see the README. */
-export const DEFAULT_MIN_CONFIDENCE = 0.4;
+export const DEFAULT_MIN_CONFIDENCE = 0.85;
 
 /** A suggestion's key for "no track, like the spec's coherent no-track group". */
 export const NO_TRACK_SUGGESTION = '@none';

@@ -1,5 +1,5 @@
 import type {PlanItem, PlanTrack} from '../plan/plan-types.js';
-import {buildModel, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from './suggest.js';
+import {buildModel, calibrate, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from './suggest.js';
 
 /**
  * loo: each labelled WO predicted from all the others. half: every second WO of each group (in id
@@ -8,7 +8,7 @@ import {buildModel, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtr
  */
 export type Protocol = 'loo' | 'half' | 'newest';
 
-export const BARS = [0.3, 0.35, 0.4, 0.45, 0.5, 0.6] as const;
+export const BARS = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95] as const;
 
 export type Evaluation = {
   protocol: Protocol;
@@ -54,6 +54,8 @@ export function evaluateSuggestions(items: readonly PlanItem[], tracks: readonly
   const labels = trainingLabels(items, options.coherentNoTrack);
   const {hidden, training} = split(labels, protocol);
   const model = buildModel(items, tracks, training, options.extras);
+  // Calibrated on what the protocol lets the model see, as a real run is.
+  model.calibration = calibrate(model);
   const nameOf = (cls: string) => (cls === NO_TRACK_CLASS ? 'No track' : tracks.find((track) => track.key === cls)?.name ?? cls);
   const byId = new Map(items.map((item) => [item.id, item]));
   const results: {hit: boolean; confidence: number}[] = [];

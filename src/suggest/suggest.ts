@@ -1,6 +1,6 @@
 import type {Suggester} from '../plan/build-plan.js';
 import type {PlanItem, PlanTrack, Suggestion, TrackCandidate} from '../plan/plan-types.js';
-import {tokenize} from './tokenize.js';
+import {stemOf, termCount, termsOf, tokenize} from './tokenize.js';
 
 // Each family of evidence (tags, id links, title words, whole-text similarity, id neighbourhood)
 // becomes a share over the classes, and the families are pooled with equal weight: no family's
@@ -21,11 +21,13 @@ const NEIGHBOURHOOD = 3;
 /** What the suggester knows of a WO beyond the plan item. */
 export type SuggestExtras = {text?: string; mentions?: readonly string[]; file?: string};
 
-/** A WO as the engine reads it; its terms as two parallel arrays (term, count): 10,000 of them. */
-type Doc = {id: string; tags: string[]; words: string[]; links: string[]; terms: string[]; counts: number[]};
+/** A WO as the engine reads it; its terms (by number, see tokenize) and their counts as parallel arrays: 10,000 of them. */
+type Doc = {id: string; tags: string[]; words: string[]; links: string[]; terms: Int32Array; counts: Int32Array; /** Its number in `labelledIds`, or -1. */ labelled: number};
 
-// One counting map, reused for every document: the documents keep compact arrays.
-const counting = new Map<string, number>();
+// Scratch for reading one document, reused for every document: the documents keep compact arrays.
+let tally = new Int32Array(4096);
+const tallied: number[] = [];
+const scratch: number[] = [];
 type Share = Map<string, number>;
 type Counts = Map<string, Map<string, number>>;
 
@@ -39,10 +41,16 @@ export type SuggestionModel = {
   wordTotals: Map<string, number>;
   /** Who links to a WO (depends on it or mentions it). */
   linkedFrom: Map<string, string[]>;
-  /** Inverse document frequency of each term, over every WO. */
-  idf: Map<string, number>;
-  /** Term → labelled docs (by their number in `labelledIds`) with that term's weight: similarity without comparing all pairs. */
-  postings: Map<string, {docs: number[]; weights: number[]}>;
+  /** Inverse document frequency of each term (by number), over every WO. */
+  idf: Float64Array;
+  /**
+   * For each term, the labelled docs that have it (by their number in `labelledIds`) and its
+   * weight there, in one flat list: term t's part runs from postingStart[t] to postingStart[t + 1].
+   * Similarity without comparing all pairs.
+   */
+  postingStart: Int32Array;
+  postingDoc: Int32Array;
+  postingWeight: Float64Array;
   labelledIds: string[];
   norms: Float64Array;
   /** Scratch space for one similarity query, reused (the model is used by one caller at a time). */
@@ -52,7 +60,14 @@ export type SuggestionModel = {
   labelled: number;
   /** Labelled WOs per class. */
   classSizes: Map<string, number>;
+  /** The families this project's own mapping shows to be informative (see `informative`). */
+  families: readonly Family[];
+  /** Strength → how often such guesses were right on the mapping; null before `calibrate`. */
+  calibration: Calibration | null;
 };
+
+/** How strength maps to the probability of being right, fitted on the mapping (see `calibrate`). */
+export type Calibration = {intercept: number; slope: number; outcomes: number};
 
 function unique<T>(values: Iterable<T>): T[] {
   return [...new Set(values)];
@@ -70,16 +85,30 @@ function numberOf(id: string): {year: string; n: number} | null {
 }
 
 function docOf(item: PlanItem, extras: SuggestExtras | undefined): Doc {
-  const titleWords = tokenize(item.goal ? `${item.safeTitle} ${item.goal}` : item.safeTitle);
-  const words = unique(titleWords);
-  // A file name usually repeats the title: only its words that add something count.
-  const fileWords = extras?.file ? tokenize(extras.file.replace(/\.md$/i, '').replace(/WO-\d{4}-\d+/g, ' ')).filter((word) => !words.includes(word)) : [];
-  counting.clear();
-  for (const list of [titleWords, tokenize(extras?.text), fileWords]) for (const term of list) counting.set(term, (counting.get(term) ?? 0) + 1);
-  const terms = [...counting.keys()];
-  const counts = [...counting.values()];
+  scratch.length = 0;
+  termsOf(item.safeTitle, scratch);
+  termsOf(item.goal, scratch);
+  const titleEnd = scratch.length;
+  const words = unique(scratch.map(stemOf));
+  termsOf(extras?.text, scratch);
+  const textEnd = scratch.length;
+  if (extras?.file) termsOf(extras.file.replace(/\.md$/i, '').replace(/WO-\d{4}-\d+/g, ' '), scratch);
+  if (tally.length < termCount()) tally = new Int32Array(Math.max(termCount(), tally.length * 2));
+  for (let at = 0; at < scratch.length; at++) {
+    const term = scratch[at];
+    // A file name usually repeats the title: only its words that add something count.
+    if (at >= textEnd && titleEnd > 0 && scratch.lastIndexOf(term, titleEnd - 1) >= 0) continue;
+    if (tally[term]++ === 0) tallied.push(term);
+  }
+  const terms = Int32Array.from(tallied);
+  const counts = new Int32Array(terms.length);
+  for (let at = 0; at < terms.length; at++) {
+    counts[at] = tally[terms[at]];
+    tally[terms[at]] = 0;
+  }
+  tallied.length = 0;
   const links = unique([...item.dependsOn, ...(extras?.mentions ?? [])].filter((id) => !id.includes(':') && id !== item.id));
-  return {id: item.id, tags: unique(item.tags.map((tag) => tag.toLowerCase())), words, links, terms, counts};
+  return {id: item.id, tags: unique(item.tags.map((tag) => tag.toLowerCase())), words, links, terms, counts, labelled: -1};
 }
 
 /**
@@ -96,28 +125,34 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
     wordCounts: new Map(),
     wordTotals: new Map(),
     linkedFrom: new Map(),
-    idf: new Map(),
-    postings: new Map(),
+    idf: new Float64Array(0),
+    postingStart: new Int32Array(1),
+    postingDoc: new Int32Array(0),
+    postingWeight: new Float64Array(0),
     labelledIds: [],
     norms: new Float64Array(0),
     scores: new Float64Array(0),
     numbers: new Map(),
     labelled: 0,
     classSizes: new Map(),
+    families: FAMILIES,
+    calibration: null,
   };
-  const df = new Map<string, number>();
   for (const item of items) {
     const doc = docOf(item, extras.get(item.id));
     model.docs.set(item.id, doc);
-    for (const term of doc.terms) df.set(term, (df.get(term) ?? 0) + 1);
     for (const target of doc.links) {
       const list = model.linkedFrom.get(target);
       if (list) list.push(item.id);
       else model.linkedFrom.set(target, [item.id]);
     }
   }
-  for (const [term, count] of df) model.idf.set(term, Math.log(1 + items.length / count));
-  const norms: number[] = [];
+  const vocabulary = termCount();
+  const df = new Int32Array(vocabulary);
+  for (const doc of model.docs.values()) for (const term of doc.terms) df[term]++;
+  model.idf = new Float64Array(vocabulary);
+  for (let term = 0; term < vocabulary; term++) if (df[term]) model.idf[term] = Math.log(1 + items.length / df[term]);
+  const labelledDocs: Doc[] = [];
   for (const [id, cls] of labels) {
     const doc = model.docs.get(id);
     if (!doc) continue;
@@ -131,20 +166,9 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
       bump(model.wordCounts, word, cls);
       model.wordTotals.set(word, (model.wordTotals.get(word) ?? 0) + 1);
     }
-    const number = model.labelledIds.length;
+    doc.labelled = model.labelledIds.length;
     model.labelledIds.push(id);
-    let norm = 0;
-    for (let at = 0; at < doc.terms.length; at++) {
-      const term = doc.terms[at];
-      const tf = doc.counts[at];
-      const weight = (1 + Math.log(tf)) * (model.idf.get(term) ?? 0);
-      norm += weight * weight;
-      let list = model.postings.get(term);
-      if (!list) model.postings.set(term, (list = {docs: [], weights: []}));
-      list.docs.push(number);
-      list.weights.push(weight);
-    }
-    norms.push(Math.sqrt(norm) || 1);
+    labelledDocs.push(doc);
     const numbered = numberOf(id);
     if (numbered) {
       let byNumber = model.numbers.get(numbered.year);
@@ -152,8 +176,30 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
       byNumber.set(numbered.n, id);
     }
   }
-  model.norms = Float64Array.from(norms);
-  model.scores = new Float64Array(norms.length);
+  // The postings in two passes: how many docs each term has, then the docs themselves.
+  const start = new Int32Array(vocabulary + 1);
+  for (const doc of labelledDocs) for (const term of doc.terms) start[term + 1]++;
+  for (let term = 0; term < vocabulary; term++) start[term + 1] += start[term];
+  const cursor = start.slice(0, vocabulary);
+  model.postingStart = start;
+  model.postingDoc = new Int32Array(start[vocabulary]);
+  model.postingWeight = new Float64Array(start[vocabulary]);
+  model.norms = new Float64Array(labelledDocs.length);
+  for (let number = 0; number < labelledDocs.length; number++) {
+    const {terms, counts} = labelledDocs[number];
+    let norm = 0;
+    for (let at = 0; at < terms.length; at++) {
+      const term = terms[at];
+      const weight = (1 + Math.log(counts[at])) * model.idf[term];
+      norm += weight * weight;
+      const slot = cursor[term]++;
+      model.postingDoc[slot] = number;
+      model.postingWeight[slot] = weight;
+    }
+    model.norms[number] = Math.sqrt(norm) || 1;
+  }
+  model.families = FAMILIES.filter((family) => informative(model, family));
+  model.scores = new Float64Array(labelledDocs.length);
   // A track's own name and goal count as one more example of its words.
   for (const track of tracks) {
     for (const word of unique([...tokenize(track.name), ...tokenize(track.goal), ...tokenize(track.description)])) {
@@ -162,6 +208,51 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
     }
   }
   return model;
+}
+
+/** Pairs a structural family must have seen on the mapping before it can be judged. */
+const MIN_PAIRS = 10;
+/** How much better than chance a structural family must agree with the mapping to be used (Cohen's kappa). */
+const MIN_KAPPA = 0.2;
+
+/**
+ * Links and the id neighbourhood are facts about how a project works, not about a WO's subject:
+ * in one project neighbours share a track most of the time, in another WOs are numbered as they
+ * come. Measured on the mapping itself (how often linked or neighbouring placed WOs share a
+ * class, against two placed WOs at random), a family that does no better than chance is left out.
+ * Content families (similarity, tags, words) are always used.
+ */
+function informative(model: SuggestionModel, family: Family): boolean {
+  if (family !== 'links' && family !== 'neighbours') return true;
+  let same = 0;
+  let pairs = 0;
+  for (const [id, cls] of model.labels) {
+    if (family === 'links') {
+      for (const target of model.docs.get(id)?.links ?? []) {
+        const other = model.labels.get(target);
+        if (other === undefined) continue;
+        pairs++;
+        if (other === cls) same++;
+      }
+      continue;
+    }
+    const number = numberOf(id);
+    const byNumber = number ? model.numbers.get(number.year) : undefined;
+    if (!number || !byNumber) continue;
+    // Each pair once: look ahead only.
+    for (let distance = 1; distance <= NEIGHBOURHOOD; distance++) {
+      const other = byNumber.get(number.n + distance);
+      const otherCls = other ? model.labels.get(other) : undefined;
+      if (otherCls === undefined) continue;
+      pairs += 1 / distance;
+      if (otherCls === cls) same += 1 / distance;
+    }
+  }
+  if (pairs < MIN_PAIRS) return true;
+  let chance = 0;
+  for (const size of model.classSizes.values()) chance += (size / model.labelled) ** 2;
+  const agreement = same / pairs;
+  return chance >= 1 || (agreement - chance) / (1 - chance) >= MIN_KAPPA;
 }
 
 /** Evidence per family for one WO, with what each family saw (for the reason). */
@@ -191,6 +282,7 @@ function evidenceFor(model: SuggestionModel, doc: Doc, holdOut: string | null): 
   const own = holdOut ? model.labels.get(doc.id) : undefined;
   const labelOf = (id: string) => (id === doc.id ? undefined : model.labels.get(id));
   const family = (name: Family, fill: (share: Share, notes: Map<string, string[]>) => void) => {
+    if (!model.families.includes(name)) return;
     const share: Share = new Map();
     const notes = new Map<string, string[]>();
     fill(share, notes);
@@ -233,37 +325,46 @@ function evidenceFor(model: SuggestionModel, doc: Doc, holdOut: string | null): 
     const scores = model.scores;
     const touched: number[] = [];
     let norm = 0;
-    // The rarest terms carry the comparison; very common ones are skipped for speed.
-    const terms = doc.terms
-      .map((term, at) => ({term, weight: (1 + Math.log(doc.counts[at])) * (model.idf.get(term) ?? 0)}))
-      .sort((a, b) => b.weight - a.weight)
-      .slice(0, 40);
+    // The rarest terms carry the comparison; very common ones are skipped for speed. A term
+    // first seen after the model was built (a WO outside it) has no weight.
+    const {idf, postingStart, postingDoc, postingWeight} = model;
+    const terms: {term: number; weight: number}[] = [];
+    for (let at = 0; at < doc.terms.length; at++) {
+      const term = doc.terms[at];
+      terms.push({term, weight: term < idf.length ? (1 + Math.log(doc.counts[at])) * idf[term] : 0});
+    }
+    terms.sort((a, b) => b.weight - a.weight);
+    if (terms.length > 40) terms.length = 40;
     // Rarest terms first, within a budget of postings per query: at 10,000 WOs the common terms
     // would cost most of the time and change few of the k nearest.
     let budget = POSTINGS_BUDGET;
+    const tooCommon = Math.max(50, model.labelled * 0.3);
     for (const {term, weight} of terms) {
       norm += weight * weight;
-      const list = model.postings.get(term);
-      if (!list || budget <= 0 || list.docs.length > Math.max(50, model.labelled * 0.3)) continue;
-      budget -= list.docs.length;
-      const {docs, weights} = list;
-      for (let at = 0; at < docs.length; at++) {
-        const index = docs[at];
+      if (term >= idf.length) continue;
+      const from = postingStart[term];
+      const to = postingStart[term + 1];
+      if (from === to || budget <= 0 || to - from > tooCommon) continue;
+      budget -= to - from;
+      for (let at = from; at < to; at++) {
+        const index = postingDoc[at];
         if (scores[index] === 0) touched.push(index);
-        scores[index] += weight * weights[at];
+        scores[index] += weight * postingWeight[at];
       }
     }
     // The k best in one pass, without sorting every candidate.
     const top: {id: string; similarity: number}[] = [];
     const queryNorm = Math.sqrt(norm) || 1;
     for (const index of touched) {
-      const id = model.labelledIds[index];
       const similarity = scores[index] / (queryNorm * model.norms[index]);
       scores[index] = 0;
-      if (id === doc.id) continue;
+      if (index === doc.labelled) continue;
       if (top.length === K_SIMILAR && similarity <= top[K_SIMILAR - 1].similarity) continue;
-      top.push({id, similarity});
-      top.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
+      // Into its place: most similar first, then by id.
+      const id = model.labelledIds[index];
+      let at = top.length;
+      while (at > 0 && (top[at - 1].similarity < similarity || (top[at - 1].similarity === similarity && top[at - 1].id > id))) at--;
+      top.splice(at, 0, {id, similarity});
       if (top.length > K_SIMILAR) top.pop();
     }
     for (const {id, similarity} of top) {
@@ -315,16 +416,98 @@ function describe(model: SuggestionModel, cls: string, evidence: Evidence): stri
   return parts.join('; ');
 }
 
-/** The best class for one WO with a pooled confidence in [0, 1], or null when nothing points anywhere. */
-export function suggestFor(model: SuggestionModel, item: PlanItem, holdOut: string | null = null): Suggestion | null {
-  const doc = model.docs.get(item.id) ?? docOf(item, undefined);
+/** A WO's classes ranked by pooled share; `strength` is how far the first leads the second. */
+type Ranking = {ranked: [string, number][]; strength: number; evidence: Evidence};
+
+function rank(model: SuggestionModel, doc: Doc, holdOut: string | null): Ranking | null {
   const evidence = evidenceFor(model, doc, holdOut);
   if (!evidence.shares.size) return null;
   const pooled: Share = new Map();
-  for (const share of evidence.shares.values()) for (const [cls, value] of share) pooled.set(cls, (pooled.get(cls) ?? 0) + value / FAMILIES.length);
+  for (const share of evidence.shares.values()) for (const [cls, value] of share) pooled.set(cls, (pooled.get(cls) ?? 0) + value / model.families.length);
   const ranked = [...pooled].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  // The lead over the runner-up, not the share alone: two families for one track and two for
+  // another is a split, however full each family's share.
+  return {ranked, strength: ranked[0][1] - (ranked[1]?.[1] ?? 0), evidence};
+}
+
+/** Labelled WOs predicted to calibrate: enough for a stable fit, few enough to stay cheap at 10,000. */
+const CALIBRATION_SAMPLE = 400;
+/** Newton steps for the calibration fit (it converges in well under ten). */
+const FIT_STEPS = 25;
+/** A light pull of the fit towards "strength says nothing", so a perfect record cannot diverge. */
+const FIT_PENALTY = 0.01;
+
+/**
+ * Turns strength into a probability a person can read: labelled WOs (all, or an even sample) are
+ * each predicted from the others, and a logistic curve is fitted to which guesses were right. Two
+ * made-up outcomes, a wrong guess at the strongest strength seen and a right one at the weakest,
+ * keep a handful of lucky guesses on a small mapping from claiming certainty.
+ */
+export function calibrate(model: SuggestionModel): Calibration | null {
+  const ids = [...model.labels.keys()].sort();
+  const every = Math.max(1, Math.ceil(ids.length / CALIBRATION_SAMPLE));
+  const strengths: number[] = [];
+  const rights: number[] = [];
+  for (let at = 0; at < ids.length; at += every) {
+    const id = ids[at];
+    const doc = model.docs.get(id);
+    const ranking = doc ? rank(model, doc, id) : null;
+    if (!ranking) continue;
+    strengths.push(ranking.strength);
+    rights.push(ranking.ranked[0][0] === model.labels.get(id) ? 1 : 0);
+  }
+  if (!strengths.length) return null;
+  strengths.push(Math.max(...strengths), Math.min(...strengths));
+  rights.push(0, 1);
+  // Logistic regression on one variable: p = 1 / (1 + e^-(a + b·strength)), by Newton's method.
+  let a = 0;
+  let b = 0;
+  for (let step = 0; step < FIT_STEPS; step++) {
+    let gradA = -FIT_PENALTY * a;
+    let gradB = -FIT_PENALTY * b;
+    let hAA = FIT_PENALTY;
+    let hAB = 0;
+    let hBB = FIT_PENALTY;
+    for (let at = 0; at < strengths.length; at++) {
+      const x = strengths[at];
+      const p = 1 / (1 + Math.exp(-(a + b * x)));
+      const w = p * (1 - p);
+      gradA += rights[at] - p;
+      gradB += (rights[at] - p) * x;
+      hAA += w;
+      hAB += w * x;
+      hBB += w * x * x;
+    }
+    const determinant = hAA * hBB - hAB * hAB;
+    if (determinant <= 0) break;
+    a += (hBB * gradA - hAB * gradB) / determinant;
+    b += (hAA * gradB - hAB * gradA) / determinant;
+  }
+  // A guess that leads by more must never read as less likely.
+  return {intercept: a, slope: Math.max(0, b), outcomes: strengths.length - 2};
+}
+
+function calibrated(calibration: Calibration | null, strength: number): number {
+  return calibration ? 1 / (1 + Math.exp(-(calibration.intercept + calibration.slope * strength))) : strength;
+}
+
+/**
+ * The best class for one WO, or null when nothing points anywhere. Its confidence is calibrated
+ * on the project's own mapping when the model has a calibration: about that share of guesses
+ * this strong were right there. Runner-ups share what is left, by their pooled share.
+ */
+export function suggestFor(model: SuggestionModel, item: PlanItem, holdOut: string | null = null): Suggestion | null {
+  const doc = model.docs.get(item.id) ?? docOf(item, undefined);
+  const ranking = rank(model, doc, holdOut);
+  if (!ranking) return null;
+  const {ranked, evidence} = ranking;
+  const confidence = calibrated(model.calibration, ranking.strength);
+  const others = ranked.slice(1).reduce((sum, [, value]) => sum + value, 0);
   // Rounded once, here: what the plan compares with the bar is what the report shows.
-  const candidates: TrackCandidate[] = ranked.slice(0, 3).map(([key, value]) => ({key, confidence: Number(value.toFixed(2))}));
+  const candidates: TrackCandidate[] = ranked.slice(0, 3).map(([key, value], index) => ({
+    key,
+    confidence: Number((index === 0 ? confidence : others > 0 ? ((1 - confidence) * value) / others : 0).toFixed(2)),
+  }));
   const [best] = ranked;
   return {key: best[0], confidence: candidates[0].confidence, reason: describe(model, best[0], evidence), runnerUp: candidates[1] ?? null, candidates};
 }
@@ -346,6 +529,7 @@ export function trainingLabels(items: readonly PlanItem[], coherentNoTrack: Read
 export function createSuggester(extras: ReadonlyMap<string, SuggestExtras> = new Map(), coherentNoTrack: ReadonlySet<string> = new Set()): Suggester {
   return (items, tracks) => {
     const model = buildModel(items, tracks, trainingLabels(items, coherentNoTrack), extras);
+    model.calibration = calibrate(model);
     const suggestions = new Map<string, Suggestion>();
     for (const item of items) {
       if (item.source !== 'uncategorized') continue;

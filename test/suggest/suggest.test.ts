@@ -1,12 +1,12 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {buildPlan} from '../../src/plan/build-plan.js';
+import {buildPlan, DEFAULT_MIN_CONFIDENCE} from '../../src/plan/build-plan.js';
 import type {PlanItem, PlanTrack} from '../../src/plan/plan-types.js';
 import {parseTrackSpec} from '../../src/spec/spec-parser.js';
 import {suggestionContext} from '../../src/suggest/context.js';
 import {evaluateSuggestions} from '../../src/suggest/evaluate.js';
-import {buildModel, createSuggester, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from '../../src/suggest/suggest.js';
+import {buildModel, calibrate, createSuggester, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from '../../src/suggest/suggest.js';
 import {stem, tokenize} from '../../src/suggest/tokenize.js';
 import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
 import {mentionedIds} from '../../src/workorders/work-order.js';
@@ -72,6 +72,14 @@ describe('each family of evidence alone', () => {
     expect(suggestion).toMatchObject({key: 'vm isolation', reason: 'similar to WO-2026-200 (VM Isolation)'});
   });
 
+  it('file-name words count where they add to the title, also when there is no title', () => {
+    const extras = new Map<string, SuggestExtras>([
+      ['WO-2026-200', {text: 'firecracker microvm snapshot kernel image'}],
+      ['WO-2026-900', {file: 'WO-2026-900-microvm-snapshot.md'}],
+    ]);
+    expect(suggest(item('WO-2026-900'), [], extras)).toMatchObject({key: 'vm isolation', reason: 'similar to WO-2026-200 (VM Isolation)'});
+  });
+
   it('a rare tag alone is enough and says how often it was seen; a tag on every track says little', () => {
     const rare = suggest(item('WO-2026-900', {tags: ['rare-snapshot']}))!;
     expect(rare).toMatchObject({key: 'vm isolation', reason: 'tag rare-snapshot on 1 VM Isolation WO'});
@@ -96,7 +104,7 @@ describe('each family of evidence alone', () => {
 });
 
 describe('pooling', () => {
-  it('each family is a share and counts once: one family alone is at most a fifth; agreeing families add up', () => {
+  it('each family is a share and counts once: one family alone leads by at most a fifth; agreeing families add up', () => {
     const one = suggest(item('WO-2026-900', {dependsOn: ['WO-2026-210']}))!;
     expect(one.confidence).toBe(0.2);
     const two = suggest(item('WO-2026-900', {dependsOn: ['WO-2026-210'], tags: ['vm']}))!;
@@ -134,23 +142,27 @@ describe('on the development corpus (a fictional project written for this)', () 
   const {workOrders} = loadWorkOrdersFromFolder(path.join(dir, 'work_orders'));
   const plan = buildPlan({spec, workOrders, serverTracks: [], project: 'p', api: null, preferSpec: true});
   const context = suggestionContext(workOrders, spec);
-  const evaluate = (protocol: 'loo' | 'half' | 'newest') => evaluateSuggestions(plan.items, plan.tracks, 0.4, {protocol, ...context});
+  const evaluate = (protocol: 'loo' | 'half' | 'newest') => evaluateSuggestions(plan.items, plan.tracks, DEFAULT_MIN_CONFIDENCE, {protocol, ...context});
 
   it('reaches the figures the README states, in all three protocols', () => {
-    // README: leave-one-out 84%, every second hidden 85%, newest half hidden 81% top-1.
-    expect(evaluate('loo').accuracy).toBeGreaterThanOrEqual(0.84);
+    // README: leave-one-out 86%, every second hidden 85%, newest half hidden 83% top-1.
+    expect(evaluate('loo').accuracy).toBeGreaterThanOrEqual(0.85);
     expect(evaluate('half').accuracy).toBeGreaterThanOrEqual(0.85);
     expect(evaluate('newest').accuracy).toBeGreaterThanOrEqual(0.8);
   });
 
-  it('confidence is calibrated: the higher the bar, the fewer placed and the more of them right', () => {
-    const {bars} = evaluate('loo');
-    for (let i = 1; i < bars.length; i++) expect(bars[i].placed).toBeLessThanOrEqual(bars[i - 1].placed);
-    expect(bars.find((row) => row.bar === 0.5)!.precision).toBeGreaterThan(bars.find((row) => row.bar === 0.3)!.precision);
-    expect(bars.find((row) => row.bar === 0.4)!.precision).toBeGreaterThanOrEqual(0.9);
+  it('confidence is calibrated: the higher the bar, the fewer placed and the more of them right; at the default bar 95% right', () => {
+    for (const protocol of ['loo', 'newest'] as const) {
+      const {bars, placed, placedAccuracy, evaluated} = evaluate(protocol);
+      for (let i = 1; i < bars.length; i++) expect(bars[i].placed).toBeLessThanOrEqual(bars[i - 1].placed);
+      expect(bars.find((row) => row.bar === 0.9)!.precision).toBeGreaterThan(bars.find((row) => row.bar === 0.5)!.precision);
+      // README: at 0.85, 72% placed 97.6% right (loo); 61% placed 97.0% right (newest).
+      expect(placedAccuracy).toBeGreaterThanOrEqual(0.95);
+      expect(placed / evaluated).toBeGreaterThanOrEqual(0.6);
+    }
   });
 
-  it('the held-out newer WOs: placed with their reasons, and placed suggestions mostly right', () => {
+  it('the held-out newer WOs: 85% right first, 60% placed at 95% right, with their reasons', () => {
     const answers = JSON.parse(readFileSync(path.join(dir, 'answers.json'), 'utf8')) as Record<string, string | null>;
     const suggested = buildPlan({spec, workOrders, serverTracks: [], project: 'p', api: null, suggest: createSuggester(context.extras, context.coherentNoTrack)});
     const nameOf = new Map(suggested.tracks.map((track) => [track.key, track.name]));
@@ -158,12 +170,51 @@ describe('on the development corpus (a fictional project written for this)', () 
     const top = newer.filter((candidate) => candidate.suggestion && nameOf.get(candidate.suggestion.key) === answers[candidate.id]);
     const placedOnes = newer.filter((candidate) => candidate.source === 'suggested' && candidate.plannedKey);
     const right = placedOnes.filter((candidate) => nameOf.get(candidate.plannedKey!) === answers[candidate.id]);
-    // README: 87% top-1 on the 71 held-out WOs that belong to a track; 61% placed, 91% of them right.
+    // README: 87% top-1 on the 71 held-out WOs that belong to a track; 66% placed, 95.7% of them right.
     expect(top.length / newer.length).toBeGreaterThanOrEqual(0.85);
-    expect(placedOnes.length / newer.length).toBeGreaterThanOrEqual(0.55);
-    expect(right.length / placedOnes.length).toBeGreaterThanOrEqual(0.88);
+    expect(placedOnes.length / newer.length).toBeGreaterThanOrEqual(0.6);
+    expect(right.length / placedOnes.length).toBeGreaterThanOrEqual(0.95);
     expect(placedOnes[0].reason).toMatch(/^suggested \(\d+%\): /);
     // What the JSON shows is what was compared with the bar.
-    for (const candidate of newer) if (candidate.suggestion) expect(candidate.source === 'suggested').toBe(candidate.suggestion.confidence >= 0.4);
+    for (const candidate of newer) if (candidate.suggestion) expect(candidate.source === 'suggested').toBe(candidate.suggestion.confidence >= DEFAULT_MIN_CONFIDENCE);
+  });
+});
+
+describe('calibration and the structure of a project', () => {
+  // Placed WOs in a few classes, each with a tag of its own (and a neighbour's now and then): enough to fit a curve.
+  function world(numbering: 'bursts' | 'scattered', classes = 4, perClass = 6) {
+    const keys = tracks.map((track) => track.key).concat('x-extra');
+    const items: PlanItem[] = [];
+    for (let n = 0; n < classes * perClass; n++) {
+      const cls = numbering === 'bursts' ? Math.floor(n / perClass) : n % classes;
+      items.push(item(`WO-2027-${String(n + 1).padStart(3, '0')}`, {plannedKey: keys[cls], tags: [`topic-${cls}`, ...(n % 3 === 0 ? [`topic-${(cls + 1) % classes}`] : [])], safeTitle: `Part ${n} of subject ${cls}`}));
+    }
+    return items;
+  }
+  const manyTracks = [...tracks, {...tracks[0], key: 'x-extra', name: 'Extra', goal: null, sortOrder: 4}];
+
+  it('the fitted curve rises with strength, and a guess from a perfect small record stays short of certainty', () => {
+    const items = world('bursts');
+    const model = buildModel(items, manyTracks, trainingLabels(items));
+    const calibration = calibrate(model)!;
+    expect(calibration.outcomes).toBe(items.length);
+    expect(calibration.slope).toBeGreaterThan(0);
+    const tiny = [item('WO-2027-001', {plannedKey: 'economy', tags: ['a']}), item('WO-2027-050', {plannedKey: 'testing', tags: ['b']}), item('WO-2027-100', {plannedKey: 'economy', tags: ['a']})];
+    const tinyModel = buildModel([...tiny, item('WO-2027-200', {tags: ['a']})], tracks, trainingLabels(tiny));
+    tinyModel.calibration = calibrate(tinyModel);
+    const guess = suggestFor(tinyModel, item('WO-2027-200', {tags: ['a']}))!;
+    expect(guess.key).toBe('economy');
+    expect(guess.confidence).toBeLessThan(0.85);
+    // Runner-ups share what the best one leaves.
+    const total = guess.candidates.reduce((sum, candidate) => sum + candidate.confidence, 0);
+    expect(total).toBeLessThanOrEqual(1.01);
+  });
+
+  it('the id neighbourhood is used where neighbours share a track, and left out where numbering is scattered', () => {
+    const target = (items: PlanItem[]) => suggestFor(buildModel([...items, item('WO-2027-025')], manyTracks, trainingLabels(items)), item('WO-2027-025'));
+    // WO-2027-025 follows a burst of the last class: the neighbourhood names it.
+    expect(target(world('bursts'))).toMatchObject({key: 'x-extra', reason: expect.stringMatching(/^numbered next to WO-2027-024/)});
+    // Classes taking turns: neighbours never share a track, so they say nothing.
+    expect(target(world('scattered'))).toBeNull();
   });
 });
