@@ -80,7 +80,32 @@ function specInCheckout(): string | null {
   }
 }
 
-async function readSpec(options: CliOptions, client: PccClient | null, local: LoadResult | null): Promise<SpecSource> {
+/**
+ * The spec copy an earlier wizard session of the same project left in --out, newest first: with
+ * the bundled spec, review decisions (a WO sent to no track, say) live only there, and the next
+ * run must not propose again what the user decided.
+ */
+export function specFromEarlierSession(out: string, project: string): string | null {
+  let sessions: string[];
+  try {
+    sessions = readdirSync(out).sort().reverse();
+  } catch {
+    return null;
+  }
+  for (const session of sessions) {
+    const copy = path.join(out, session, 'spec.md');
+    if (!existsSync(copy)) continue;
+    try {
+      const plan = JSON.parse(readFileSync(path.join(out, session, 'plan.json'), 'utf8')) as {project?: unknown};
+      if (plan.project === project) return copy;
+    } catch {
+      // A session without a readable plan says nothing of its project: not used.
+    }
+  }
+  return null;
+}
+
+async function readSpec(options: CliOptions, client: PccClient | null, local: LoadResult | null, project: string): Promise<SpecSource> {
   const wanted = options.spec;
   let text: string;
   let source: string;
@@ -98,7 +123,8 @@ async function readSpec(options: CliOptions, client: PccClient | null, local: Lo
     source = `${wanted} (project ${client.project})`;
   } else {
     const checkout = wanted ? null : specInCheckout();
-    const chosen = wanted ?? checkout ?? assetPath(DEFAULT_SPEC_FILE);
+    const earlier = wanted || checkout || options.demo ? null : specFromEarlierSession(options.out, project);
+    const chosen = wanted ?? checkout ?? earlier ?? assetPath(DEFAULT_SPEC_FILE);
     try {
       text = readFileSync(chosen, 'utf8');
     } catch (error) {
@@ -108,6 +134,8 @@ async function readSpec(options: CliOptions, client: PccClient | null, local: Lo
     source = chosen;
     if (wanted || checkout) file = chosen;
     if (checkout) note = `Using the spec in this checkout, ${checkout} (not the bundled copy); review decisions are written back to it.`;
+    // Still a copy: this session records its decisions in a copy of its own.
+    if (earlier) note = `Using the bundled spec with the decisions of an earlier session, ${earlier}; pass --spec to use another.`;
   }
   const spec = parseTrackSpec(text, source);
   const errors = specErrors(spec);
@@ -170,14 +198,14 @@ export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, ov
   if (client && clientOptions) {
     const folder = folderAtHand(options, null);
     const local = folder ? readFolder(folder) : null;
-    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local);
+    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local, clientOptions.project);
     const [{workOrders, problems}, tracks, capability] = await Promise.all([client.listWorkOrders(), client.listTracks(), client.assignCapability()]);
     const invisible = local ? findInvisible(local, new Set(workOrders.map((wo) => wo.id))) : [];
     const applyPath: ApplyPath = capability === 'api' ? {kind: 'api', label: apiLabel(client.baseUrl, clientOptions.project)} : {kind: 'none', reason: noRouteReason(client.baseUrl)};
     return {spec, specText, specFile, specNote, workOrders, serverTracks: tracks, problems, client, clientOptions, applyPath, invisible, pccDb: null, project: clientOptions.project};
   }
   const local = readFolder(options.workOrders!);
-  const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, null, local);
+  const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, null, local, options.project ?? 'local');
   return {
     spec,
     specText,
@@ -219,7 +247,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
     if (!client && !local) {
       throw new CliError(`No work orders to plan: ${file} has no WO contents, and neither --api nor a work_orders folder was given (the project's path in PCC is ${db.project.path ?? 'unknown'}); pass --work-orders DIR or --api URL.`, 2);
     }
-    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local);
+    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local, project);
     const listed = client ? await client.listWorkOrders() : null;
     const source = listed ?? local!;
     const invisible = local ? findInvisible(local, new Set(listed ? listed.workOrders.map((wo) => wo.id) : [...rows.keys()])) : [];
