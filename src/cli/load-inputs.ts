@@ -1,6 +1,6 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {apiLabel} from '../apply/api-target.js';
+import {apiLabel, canonicalServer} from '../apply/api-target.js';
 import {PccDatabase, PccDatabaseError, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
 import {findInvisible, formatInvisible, type InvisibleFile} from '../workorders/invisible.js';
 import {buildPlan, type ServerTrack} from '../plan/build-plan.js';
@@ -80,32 +80,41 @@ function specInCheckout(): string | null {
   }
 }
 
+/** What a run applies to, as a plan records it; a run planned from local files only has none. */
+export type SessionTarget = {project: string; api: string | null; pccDb: string | null};
+
 /**
- * The spec copy an earlier wizard session of the same project left in --out, newest first: with
- * the bundled spec, review decisions (a WO sent to no track, say) live only there, and the next
- * run must not propose again what the user decided.
+ * The spec copy an earlier wizard session for the same target (server and project, or PCC's
+ * database) left in --out, newest first: with the bundled spec, review decisions (a WO sent to no
+ * track, say) live only there, and the next run must not propose again what the user decided.
  */
-export function specFromEarlierSession(out: string, project: string): string | null {
+export function specFromEarlierSession(out: string, target: SessionTarget): string | null {
   let sessions: string[];
   try {
     sessions = readdirSync(out).sort().reverse();
   } catch {
     return null;
   }
+  const server = (api: string | null | undefined) => (api ? canonicalServer(api) : null);
   for (const session of sessions) {
     const copy = path.join(out, session, 'spec.md');
     if (!existsSync(copy)) continue;
     try {
-      const plan = JSON.parse(readFileSync(path.join(out, session, 'plan.json'), 'utf8')) as {project?: unknown};
-      if (plan.project === project) return copy;
+      const plan = JSON.parse(readFileSync(path.join(out, session, 'plan.json'), 'utf8')) as {project?: unknown; api?: string | null; pccDb?: string | null};
+      if (plan.project === target.project && server(plan.api) === server(target.api) && (plan.pccDb ?? null) === target.pccDb) return copy;
     } catch {
-      // A session without a readable plan says nothing of its project: not used.
+      // A session without a readable plan says nothing of its target: not used.
     }
   }
   return null;
 }
 
-async function readSpec(options: CliOptions, client: PccClient | null, local: LoadResult | null, project: string): Promise<SpecSource> {
+function parsedSpec(text: string, source: string): {spec: TrackSpec; errors: ReturnType<typeof specErrors>} {
+  const spec = parseTrackSpec(text, source);
+  return {spec, errors: specErrors(spec)};
+}
+
+async function readSpec(options: CliOptions, client: PccClient | null, local: LoadResult | null, target: SessionTarget | null): Promise<SpecSource> {
   const wanted = options.spec;
   let text: string;
   let source: string;
@@ -123,7 +132,21 @@ async function readSpec(options: CliOptions, client: PccClient | null, local: Lo
     source = `${wanted} (project ${client.project})`;
   } else {
     const checkout = wanted ? null : specInCheckout();
-    const earlier = wanted || checkout || options.demo ? null : specFromEarlierSession(options.out, project);
+    let earlier = wanted || checkout || options.demo || !target ? null : specFromEarlierSession(options.out, target);
+    if (earlier) {
+      // A copy that no longer reads is set aside, said once; the run goes on with the bundled spec.
+      let problem: string | null = null;
+      try {
+        const {errors} = parsedSpec(readFileSync(earlier, 'utf8'), earlier);
+        if (errors.length) problem = `${errors.length} problem${errors.length > 1 ? 's' : ''}, the first: ${errors[0].message}`;
+      } catch (error) {
+        problem = `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+      }
+      if (problem) {
+        note = `The spec copy of an earlier session, ${earlier}, cannot be used (${problem}); using the bundled spec, so that session's decisions are not applied. Fix the copy and pass it with --spec to use them.`;
+        earlier = null;
+      }
+    }
     const chosen = wanted ?? checkout ?? earlier ?? assetPath(DEFAULT_SPEC_FILE);
     try {
       text = readFileSync(chosen, 'utf8');
@@ -134,11 +157,10 @@ async function readSpec(options: CliOptions, client: PccClient | null, local: Lo
     source = chosen;
     if (wanted || checkout) file = chosen;
     if (checkout) note = `Using the spec in this checkout, ${checkout} (not the bundled copy); review decisions are written back to it.`;
-    // Still a copy: this session records its decisions in a copy of its own.
+    // Still a copy: this session records its decisions in a copy of its own, never in the earlier one.
     if (earlier) note = `Using the bundled spec with the decisions of an earlier session, ${earlier}; pass --spec to use another.`;
   }
-  const spec = parseTrackSpec(text, source);
-  const errors = specErrors(spec);
+  const {spec, errors} = parsedSpec(text, source);
   if (errors.length) {
     const lines = errors.slice(0, 10).map((problem) => `  ${formatSpecProblem(spec, problem)}`);
     throw new CliError(`The spec ${source} cannot be used (${errors.length} problem${errors.length > 1 ? 's' : ''}); fix these lines:\n${lines.join('\n')}`);
@@ -198,14 +220,14 @@ export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, ov
   if (client && clientOptions) {
     const folder = folderAtHand(options, null);
     const local = folder ? readFolder(folder) : null;
-    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local, clientOptions.project);
+    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local, {project: clientOptions.project, api: clientOptions.baseUrl, pccDb: null});
     const [{workOrders, problems}, tracks, capability] = await Promise.all([client.listWorkOrders(), client.listTracks(), client.assignCapability()]);
     const invisible = local ? findInvisible(local, new Set(workOrders.map((wo) => wo.id))) : [];
     const applyPath: ApplyPath = capability === 'api' ? {kind: 'api', label: apiLabel(client.baseUrl, clientOptions.project)} : {kind: 'none', reason: noRouteReason(client.baseUrl)};
     return {spec, specText, specFile, specNote, workOrders, serverTracks: tracks, problems, client, clientOptions, applyPath, invisible, pccDb: null, project: clientOptions.project};
   }
   const local = readFolder(options.workOrders!);
-  const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, null, local, options.project ?? 'local');
+  const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, null, local, null);
   return {
     spec,
     specText,
@@ -247,7 +269,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
     if (!client && !local) {
       throw new CliError(`No work orders to plan: ${file} has no WO contents, and neither --api nor a work_orders folder was given (the project's path in PCC is ${db.project.path ?? 'unknown'}); pass --work-orders DIR or --api URL.`, 2);
     }
-    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local, project);
+    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local, {project, api: clientOptions?.baseUrl ?? null, pccDb: file});
     const listed = client ? await client.listWorkOrders() : null;
     const source = listed ?? local!;
     const invisible = local ? findInvisible(local, new Set(listed ? listed.workOrders.map((wo) => wo.id) : [...rows.keys()])) : [];

@@ -3,14 +3,15 @@ import {suggestionContext} from '../suggest/context.js';
 import {evaluateSuggestions} from '../suggest/evaluate.js';
 import type {CliOptions} from './args.js';
 import {safeJson} from './json-lines.js';
-import {sanitizeText} from '../workorders/sanitize.js';
+import {sanitizeLines, sanitizeText} from '../workorders/sanitize.js';
 import {loadInputs} from './load-inputs.js';
 
-type Io = {stdout: NodeJS.WritableStream; env: NodeJS.ProcessEnv};
+type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv};
 
 /** `evaluate`: how well suggestions would have predicted the spec's own mapping. */
 export async function runEvaluate(options: CliOptions, io: Io, overrides: {api?: string} = {}): Promise<number> {
   const inputs = await loadInputs(options, io.env, overrides);
+  if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);
   const plan = buildPlan({spec: inputs.spec, workOrders: inputs.workOrders, serverTracks: inputs.serverTracks, project: options.project ?? 'local', api: null, preferSpec: true});
   const minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const {extras, coherentNoTrack} = suggestionContext(inputs.workOrders, inputs.spec);

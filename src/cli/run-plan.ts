@@ -14,6 +14,8 @@ type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: No
 /** --dry-run and --plan-out: plan, report, never change anything, never need a terminal. */
 export async function runPlanOnly(options: CliOptions, io: Io, overrides: {api?: string} = {}): Promise<number> {
   const inputs = await loadInputs(options, io.env, overrides);
+  // Which spec was read, when it is not the one asked for or the bundled one: said in every mode.
+  if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);
   const plan = planFrom(inputs, options);
   const warnings = problemLines(inputs.problems);
   const applyPath = {kind: inputs.applyPath.kind, text: applyPathText(inputs.applyPath)};

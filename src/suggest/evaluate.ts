@@ -1,5 +1,5 @@
 import type {PlanItem, PlanTrack} from '../plan/plan-types.js';
-import {buildModel, calibrate, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from './suggest.js';
+import {buildModel, calibrationOutcomes, fitCalibration, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from './suggest.js';
 
 /**
  * loo: each labelled WO predicted from all the others. half: every second WO of each group (in id
@@ -54,8 +54,11 @@ export function evaluateSuggestions(items: readonly PlanItem[], tracks: readonly
   const labels = trainingLabels(items, options.coherentNoTrack);
   const {hidden, training} = split(labels, protocol);
   const model = buildModel(items, tracks, training, options.extras);
-  // Calibrated on what the protocol lets the model see, as a real run is.
-  model.calibration = calibrate(model);
+  // Calibrated on what the protocol lets the model see, as a real run is. In leave-one-out, a WO's
+  // own outcome is left out of the fit that scores it.
+  const outcomes = calibrationOutcomes(model);
+  const calibration = fitCalibration(outcomes);
+  const ownOutcome = new Map(outcomes.map((outcome, index) => [outcome.id, index]));
   const nameOf = (cls: string) => (cls === NO_TRACK_CLASS ? 'No track' : tracks.find((track) => track.key === cls)?.name ?? cls);
   const byId = new Map(items.map((item) => [item.id, item]));
   const results: {hit: boolean; confidence: number}[] = [];
@@ -63,6 +66,8 @@ export function evaluateSuggestions(items: readonly PlanItem[], tracks: readonly
   const confusions = new Map<string, number>();
   for (const id of hidden) {
     const expected = labels.get(id)!;
+    const own = protocol === 'loo' ? ownOutcome.get(id) : undefined;
+    model.calibration = own === undefined ? calibration : fitCalibration(outcomes.filter((_, index) => index !== own));
     const suggestion = suggestFor(model, byId.get(id)!, protocol === 'loo' ? id : null);
     if (!suggestion) {
       noSuggestion++;

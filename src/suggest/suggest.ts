@@ -437,29 +437,36 @@ const FIT_STEPS = 25;
 /** A light pull of the fit towards "strength says nothing", so a perfect record cannot diverge. */
 const FIT_PENALTY = 0.01;
 
-/**
- * Turns strength into a probability a person can read: labelled WOs (all, or an even sample) are
- * each predicted from the others, and a logistic curve is fitted to which guesses were right. Two
- * made-up outcomes, a wrong guess at the strongest strength seen and a right one at the weakest,
- * keep a handful of lucky guesses on a small mapping from claiming certainty.
- */
-export function calibrate(model: SuggestionModel): Calibration | null {
+/** One labelled WO predicted from the others: how strong the guess was, and whether it was right. */
+export type CalibrationOutcome = {id: string; strength: number; right: boolean};
+
+/** Labelled WOs (all, or an even sample) each predicted from the others. */
+export function calibrationOutcomes(model: SuggestionModel): CalibrationOutcome[] {
   const ids = [...model.labels.keys()].sort();
   const every = Math.max(1, Math.ceil(ids.length / CALIBRATION_SAMPLE));
-  const strengths: number[] = [];
-  const rights: number[] = [];
+  const outcomes: CalibrationOutcome[] = [];
   for (let at = 0; at < ids.length; at += every) {
     const id = ids[at];
     const doc = model.docs.get(id);
     const ranking = doc ? rank(model, doc, id) : null;
-    if (!ranking) continue;
-    strengths.push(ranking.strength);
-    rights.push(ranking.ranked[0][0] === model.labels.get(id) ? 1 : 0);
+    if (ranking) outcomes.push({id, strength: ranking.strength, right: ranking.ranked[0][0] === model.labels.get(id)});
   }
-  if (!strengths.length) return null;
-  strengths.push(Math.max(...strengths), Math.min(...strengths));
-  rights.push(0, 1);
-  // Logistic regression on one variable: p = 1 / (1 + e^-(a + b·strength)), by Newton's method.
+  return outcomes;
+}
+
+/** Penalised log-likelihood of p = 1 / (1 + e^-(a + b·x)) for the outcomes ys at xs. */
+function likelihood(xs: readonly number[], ys: readonly number[], a: number, b: number): number {
+  let total = -(FIT_PENALTY / 2) * (a * a + b * b);
+  for (let at = 0; at < xs.length; at++) {
+    const z = a + b * xs[at];
+    // log p and log (1 - p), without overflow for large |z|.
+    total -= ys[at] ? Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+  }
+  return total;
+}
+
+/** The logistic curve's parameters by Newton's method; a parameter not free stays at 0. */
+function fitLogistic(xs: readonly number[], ys: readonly number[], free: {a: boolean; b: boolean}): {a: number; b: number} {
   let a = 0;
   let b = 0;
   for (let step = 0; step < FIT_STEPS; step++) {
@@ -468,33 +475,65 @@ export function calibrate(model: SuggestionModel): Calibration | null {
     let hAA = FIT_PENALTY;
     let hAB = 0;
     let hBB = FIT_PENALTY;
-    for (let at = 0; at < strengths.length; at++) {
-      const x = strengths[at];
+    for (let at = 0; at < xs.length; at++) {
+      const x = xs[at];
       const p = 1 / (1 + Math.exp(-(a + b * x)));
       const w = p * (1 - p);
-      gradA += rights[at] - p;
-      gradB += (rights[at] - p) * x;
+      gradA += ys[at] - p;
+      gradB += (ys[at] - p) * x;
       hAA += w;
       hAB += w * x;
       hBB += w * x * x;
     }
-    const determinant = hAA * hBB - hAB * hAB;
-    if (determinant <= 0) break;
-    a += (hBB * gradA - hAB * gradB) / determinant;
-    b += (hAA * gradB - hAB * gradA) / determinant;
+    if (free.a && free.b) {
+      const determinant = hAA * hBB - hAB * hAB;
+      if (determinant <= 0) break;
+      a += (hBB * gradA - hAB * gradB) / determinant;
+      b += (hAA * gradB - hAB * gradA) / determinant;
+    } else if (free.a) a += gradA / hAA;
+    else if (free.b) b += gradB / hBB;
   }
-  // A guess that leads by more must never read as less likely.
-  return {intercept: a, slope: Math.max(0, b), outcomes: strengths.length - 2};
+  return {a, b};
 }
 
-function calibrated(calibration: Calibration | null, strength: number): number {
+/**
+ * Turns strength into a probability a person can read: a logistic curve fitted to which of the
+ * outcomes were right. Two rules hold whatever the mapping: a tie (strength 0) is at best a coin
+ * flip, so the curve starts at or below 0.5; and a stronger lead never reads as less likely. Two
+ * made-up outcomes, a wrong guess at the strongest strength seen and a right one at the weakest,
+ * keep a handful of lucky guesses on a small mapping from claiming certainty.
+ */
+export function fitCalibration(outcomes: readonly CalibrationOutcome[]): Calibration | null {
+  if (!outcomes.length) return null;
+  const xs = outcomes.map((outcome) => outcome.strength);
+  const ys = outcomes.map((outcome) => (outcome.right ? 1 : 0));
+  xs.push(Math.max(...xs), Math.min(...xs));
+  ys.push(0, 1);
+  let best = fitLogistic(xs, ys, {a: true, b: true});
+  if (best.a > 0 || best.b < 0) {
+    // The best curve within the rules then lies on their edge: the intercept at 0, or the slope
+    // at 0 (the likelihood is concave, so one of the two holds the best allowed curve).
+    const edges = [fitLogistic(xs, ys, {a: false, b: true}), fitLogistic(xs, ys, {a: true, b: false})].map((edge) => ({a: Math.min(0, edge.a), b: Math.max(0, edge.b)}));
+    best = likelihood(xs, ys, edges[0].a, edges[0].b) >= likelihood(xs, ys, edges[1].a, edges[1].b) ? edges[0] : edges[1];
+  }
+  return {intercept: best.a, slope: best.b, outcomes: outcomes.length};
+}
+
+/** Fits the calibration on the model's own labelled WOs. */
+export function calibrate(model: SuggestionModel): Calibration | null {
+  return fitCalibration(calibrationOutcomes(model));
+}
+
+/** The probability a calibration gives a guess of this strength (without one, the strength itself). */
+export function calibrated(calibration: Calibration | null, strength: number): number {
   return calibration ? 1 / (1 + Math.exp(-(calibration.intercept + calibration.slope * strength))) : strength;
 }
 
 /**
  * The best class for one WO, or null when nothing points anywhere. Its confidence is calibrated
  * on the project's own mapping when the model has a calibration: about that share of guesses
- * this strong were right there. Runner-ups share what is left, by their pooled share.
+ * this strong were right there. Runner-ups share what is left, by their pooled share, each at
+ * most the best's.
  */
 export function suggestFor(model: SuggestionModel, item: PlanItem, holdOut: string | null = null): Suggestion | null {
   const doc = model.docs.get(item.id) ?? docOf(item, undefined);
@@ -506,7 +545,8 @@ export function suggestFor(model: SuggestionModel, item: PlanItem, holdOut: stri
   // Rounded once, here: what the plan compares with the bar is what the report shows.
   const candidates: TrackCandidate[] = ranked.slice(0, 3).map(([key, value], index) => ({
     key,
-    confidence: Number((index === 0 ? confidence : others > 0 ? ((1 - confidence) * value) / others : 0).toFixed(2)),
+    // A runner-up never reads as likelier than the best.
+    confidence: Number((index === 0 ? confidence : others > 0 ? Math.min(confidence, ((1 - confidence) * value) / others) : 0).toFixed(2)),
   }));
   const [best] = ranked;
   return {key: best[0], confidence: candidates[0].confidence, reason: describe(model, best[0], evidence), runnerUp: candidates[1] ?? null, candidates};

@@ -54,6 +54,22 @@ export function termsOf(text: string | null | undefined, out: number[]): number[
     const code = at < text.length ? text.charCodeAt(at) : 32;
     const lower = code >= 97 && code <= 122;
     const upper = code >= 65 && code <= 90;
+    // The two characters outside ASCII that lower-case into ASCII letters: the Kelvin sign
+    // becomes "k", inside the word; a dotted capital I becomes "i" and a combining dot, which
+    // ends the word.
+    if (code === 0x212a) {
+      if (start < 0) start = at;
+      previousLower = false;
+      hasUpper = true;
+      continue;
+    }
+    if (code === 0x130) {
+      keep(`${start >= 0 ? text.slice(start, at).toLowerCase() : ''}i`, false, out);
+      start = -1;
+      previousLower = false;
+      hasUpper = false;
+      continue;
+    }
     if (lower || upper || (code >= 48 && code <= 57)) {
       if (start >= 0 && upper && previousLower) {
         keep(text.slice(start, at), hasUpper, out);

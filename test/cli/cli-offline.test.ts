@@ -55,14 +55,13 @@ describe('the CLI without a server', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     // The seed's distribution, plus the suggestions confident enough to place (one of them on no track).
-    // (Offline, the file names add evidence: all six new WOs are placed.)
-    expect(json.tracks.map((track: {count: number}) => track.count)).toEqual([9, 14, 14, 5, 8, 22, 8, 10, 5, 2, 5]);
+    expect(json.tracks.map((track: {count: number}) => track.count)).toEqual([8, 14, 14, 4, 8, 22, 8, 10, 5, 2, 5]);
     expect(json.suggested).toHaveLength(6);
-    expect(json.suggested.filter((suggestion: {placed: boolean}) => suggestion.placed).map((suggestion: {id: string}) => suggestion.id)).toEqual(['WO-2026-120', 'WO-2026-121', 'WO-2026-122', 'WO-2026-123', 'WO-2026-124', 'WO-2026-125']);
+    expect(json.suggested.filter((suggestion: {placed: boolean}) => suggestion.placed).map((suggestion: {id: string}) => suggestion.id)).toEqual(['WO-2026-120', 'WO-2026-121', 'WO-2026-123', 'WO-2026-124']);
     expect(json.suggested.find((suggestion: {id: string}) => suggestion.id === 'WO-2026-120')).toMatchObject({track: 'No track', placed: true});
     // Placed follows the value shown, at the default bar.
     for (const suggestion of json.suggested as {confidence: number; placed: boolean}[]) expect(suggestion.placed).toBe(suggestion.confidence >= 0.85);
-    expect(json.needsReview).toHaveLength(0);
+    expect(json.needsReview).toHaveLength(2);
     expect(json.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^WO-2026-118\.md:9: front matter is not valid YAML/)]));
     expect(readFileSync(report, 'utf8')).toContain('## Summary');
     expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'))).toEqual(json);

@@ -15,10 +15,11 @@ it('the whole job in a real terminal: review, move one WO to a track and one to 
   const out = tempDir();
   const session = new PtySession(['--api', pcc.url, '--out', out]);
   try {
-    await session.waitFor(/Needs review\s+2/);
-    // Needs review is the next-to-last group.
+    await session.waitFor(/Needs review\s+3/);
+    // Needs review is the next-to-last group; its second WO is WO-2026-122.
     await session.press(`${KEYS.end}${KEYS.up}`, /›Needs review/);
-    await session.press(KEYS.enter, 'Needs review (12/13) · 1/2');
+    await session.press(KEYS.enter, 'Needs review (12/13) · 1/3');
+    await session.press(KEYS.down, 'Needs review (12/13) · 2/3');
     // The picker marks the suggestion's candidates; every track keeps its number.
     await session.press('m', /4 Chat Experience \(suggested \d+%\)/);
     await session.press('4', 'Moved 1 to Chat Experience. u undoes.');
@@ -64,7 +65,7 @@ it('asks for the server URL when neither --api nor PCC_API_URL gives it, then pi
   const session = new PtySession(['--out', tempDir()]);
   try {
     await session.waitFor('PCC server URL');
-    await session.press(`${pcc.url}\r`, /Needs review\s+2/);
+    await session.press(`${pcc.url}\r`, /Needs review\s+3/);
     expect(session.all).toContain('project-control-center · WO-2026-115');
     session.send('q');
     expect(await session.exited).toBe(0);
