@@ -1,8 +1,9 @@
 import ky, {HTTPError, type KyInstance, TimeoutError} from 'ky';
 import {normalizeWorkOrder, type LoadProblem, type WorkOrder} from '../workorders/work-order.js';
 import {randomUUID} from 'node:crypto';
-import {keepAliveFetch, ResponseTooLarge} from './http-transport.js';
+import {asResponse, keepAliveFetch, rawRequest, RequestTimedOut, ResponseTooLarge} from './http-transport.js';
 import {PccError} from './pcc-error.js';
+import {sleep} from '../apply/sleep.js';
 import {field, isArray, isRecord, isString, ShapeError, toTrack, type TrackRecord} from './validate.js';
 
 export const DEFAULT_API = 'http://127.0.0.1:4010';
@@ -64,33 +65,89 @@ export function createPccClient(options: ClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const project = encodeURIComponent(options.project);
   const timeoutMs = options.timeoutMs ?? 10_000;
+  // One retry policy for both ways of sending (ky, and the direct PUT below).
+  const retry = {
+    limit: options.retries ?? 4,
+    statusCodes: [408, 429, 500, 502, 503, 504],
+    afterStatusCodes: [429, 503],
+    maxRetryAfter: 30_000,
+    backoffLimit: 5_000,
+    /** ky's own schedule: 0.3 s, doubling each attempt. */
+    delay: (attempt: number) => 0.3 * 2 ** (attempt - 1) * 1000,
+    jitter: (delay: number) => delay * (0.5 + Math.random() * 0.5),
+  };
+  const retryReason = (error: unknown) => (error instanceof HTTPError ? `HTTP ${error.response.status}` : error instanceof TimeoutError ? 'timeout' : networkCode(error) ?? (error as Error).message);
+  const headers = {accept: 'application/json', ...authHeader(options)};
   const http: KyInstance = ky.create({
     prefixUrl: base,
     timeout: timeoutMs,
-    headers: {accept: 'application/json', ...authHeader(options)},
+    headers,
     signal: options.signal,
     fetch: keepAliveFetch,
     retry: {
-      limit: options.retries ?? 4,
+      limit: retry.limit,
       methods: ['get', 'put'],
-      statusCodes: [408, 429, 500, 502, 503, 504],
-      afterStatusCodes: [429, 503],
-      maxRetryAfter: 30_000,
-      backoffLimit: 5_000,
-      jitter: (delay) => delay * (0.5 + Math.random() * 0.5),
+      statusCodes: retry.statusCodes,
+      afterStatusCodes: retry.afterStatusCodes,
+      maxRetryAfter: retry.maxRetryAfter,
+      backoffLimit: retry.backoffLimit,
+      delay: retry.delay,
+      jitter: retry.jitter,
       retryOnTimeout: true,
       shouldRetry: ({error}) => (options.signal?.aborted || (error as Error).name === 'AbortError' ? false : undefined),
     },
     hooks: {
       beforeRetry: [
         ({request, error, retryCount}) => {
-          const url = new URL(request.url);
-          const reason = error instanceof HTTPError ? `HTTP ${error.response.status}` : error instanceof TimeoutError ? 'timeout' : networkCode(error) ?? (error as Error).message;
-          options.onRetry?.({method: request.method, route: url.pathname, attempt: retryCount, reason});
+          options.onRetry?.({method: request.method, route: new URL(request.url).pathname, attempt: retryCount, reason: retryReason(error)});
         },
       ],
     },
   });
+
+  /**
+   * A PUT sent straight over the keep-alive transport, with the same retry policy, timeout and
+   * errors as ky: the apply's thousands of assignments, where ky's per-request objects would cost
+   * more than the server takes to answer.
+   */
+  async function directPut(path: string, body: unknown): Promise<unknown> {
+    const url = new URL(`${base}/${path}`);
+    const route = url.pathname;
+    const payload = Buffer.from(JSON.stringify(body));
+    const sendHeaders = {...headers, 'content-type': 'application/json'};
+    for (let attempt = 1; ; attempt++) {
+      let failure: unknown;
+      try {
+        const answer = await rawRequest(url, {method: 'PUT', headers: sendHeaders, body: payload, timeoutMs, signal: options.signal});
+        const text = answer.body.toString('utf8');
+        if (answer.status >= 200 && answer.status < 300) {
+          try {
+            return JSON.parse(text) as unknown;
+          } catch {
+            throw await explain(new ShapeError(`is not JSON (it starts with "${text.slice(0, 40).replace(/\s+/g, ' ')}")`), 'PUT', route);
+          }
+        }
+        // Only a failure builds fetch's objects, so that ky's errors and their explanations apply.
+        failure = new HTTPError(asResponse(answer, 'PUT'), new Request(url, {method: 'PUT'}), {} as never);
+      } catch (error) {
+        if (error instanceof PccError) throw error;
+        failure = error instanceof RequestTimedOut ? new TimeoutError(new Request(url, {method: 'PUT'})) : error;
+      }
+      const stopped = options.signal?.aborted || (failure as Error)?.name === 'AbortError';
+      const status = failure instanceof HTTPError ? failure.response.status : null;
+      if (stopped || attempt > retry.limit || (status !== null && !retry.statusCodes.includes(status))) throw await explain(failure, 'PUT', route);
+      let wait = Math.min(retry.backoffLimit, retry.jitter(retry.delay(attempt)));
+      const retryAfter = failure instanceof HTTPError ? failure.response.headers.get('retry-after') : null;
+      if (retryAfter && status !== null && retry.afterStatusCodes.includes(status)) {
+        let after = Number(retryAfter) * 1000;
+        if (Number.isNaN(after)) after = Date.parse(retryAfter) - Date.now();
+        wait = Math.min(Math.max(0, after), retry.maxRetryAfter);
+      }
+      options.onRetry?.({method: 'PUT', route, attempt, reason: retryReason(failure)});
+      await sleep(wait, options.signal);
+      if (options.signal?.aborted) throw await explain(failure, 'PUT', route);
+    }
+  }
 
   /** Turns any failure into a PccError that names the route and says what to do. */
   async function explain(error: unknown, method: string, route: string): Promise<PccError> {
@@ -259,9 +316,9 @@ export function createPccClient(options: ClientOptions) {
     async assignTrack(workOrderId: string, trackId: string | null): Promise<void> {
       const unsafe = unsendableIdReason(workOrderId);
       if (unsafe) throw new PccError('unsafe-id', `The WO id ${JSON.stringify(workOrderId)} ${unsafe}; it is not sent.`, 'PUT /repos/:id/work-orders/:woId/track');
-      await checked('PUT', `repos/${project}/work-orders/${encodeURIComponent(workOrderId)}/track`, (body) => {
-        if (!isRecord(body) || body.ok !== true) throw new ShapeError('is not {"ok": true}');
-      }, {trackId});
+      const path = `repos/${project}/work-orders/${encodeURIComponent(workOrderId)}/track`;
+      const body = await directPut(path, {trackId});
+      if (!isRecord(body) || body.ok !== true) throw await explain(new ShapeError('is not {"ok": true}'), 'PUT', `/${path}`);
     },
   };
 }

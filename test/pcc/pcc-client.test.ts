@@ -123,6 +123,59 @@ describe('the PCC client against the real server', () => {
   });
 });
 
+describe('the assignment PUT, sent without ky, keeps the retry policy and messages of every other call', () => {
+  const route = '/repos/project-control-center/work-orders/WO-2026-037/track';
+
+  it('retries 5xx honouring Retry-After, reports each retry, and lands', async () => {
+    const retries: RetryInfo[] = [];
+    const track = await client().createTrack({name: 'Direct'});
+    pcc.server.faults.failNext('PUT', /WO-2026-037\/track$/, 2, 500);
+    pcc.server.faults.failNext('PUT', /WO-2026-037\/track$/, 1, 503, 1);
+    const started = Date.now();
+    await client({retries: 4, onRetry: (info) => retries.push(info)}).assignTrack('WO-2026-037', track.id);
+    expect(retries).toEqual([1, 2, 3].map((attempt, index) => ({method: 'PUT', route, attempt, reason: index < 2 ? 'HTTP 500' : 'HTTP 503'})));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    const {workOrders} = await client().listWorkOrders();
+    expect(workOrders.find((wo) => wo.id === 'WO-2026-037')?.trackId).toBe(track.id);
+  });
+
+  it('gives up after the retry limit, times out per attempt, and is stopped by the signal', async () => {
+    pcc.server.faults.failNext('PUT', /WO-2026-037\/track$/, 3, 500);
+    const failed = await failure(client({retries: 2}).assignTrack('WO-2026-037', null));
+    expect(failed.message).toBe(`PUT ${route} failed with 500 (injected failure) after retries; check the PCC server's log.`);
+
+    pcc.server.faults.delay('PUT', /WO-2026-037\/track$/, 1500);
+    const timeout = await failure(client({timeoutMs: 300}).assignTrack('WO-2026-037', null));
+    expect(timeout).toMatchObject({kind: 'timeout', message: `The PCC server at ${pcc.url} did not answer PUT ${route} within 0.3 s; check that it is healthy or raise --timeout.`});
+
+    const controller = new AbortController();
+    pcc.server.faults.failNext('PUT', /WO-2026-037\/track$/, 5, 503, 5);
+    const stopping = client({retries: 4, signal: controller.signal}).assignTrack('WO-2026-037', null);
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    expect((await failure(stopping)).kind).toBe('aborted');
+    expect(Date.now() - started).toBeLessThan(2000);
+    pcc.server.faults.clear();
+  });
+
+  it('a refused connection, a redirect, an HTML page and a wrong body each say what they are', async () => {
+    const stopped = await startTestServer();
+    await stopped.stop();
+    expect((await failure(createPccClient({baseUrl: stopped.url, project: 'p', retries: 0}).assignTrack('WO-1', null))).message).toBe(`Cannot reach the PCC server at ${stopped.url} (connection refused); start it or pass --api with its address.`);
+    const moved = await fixedServer(302, 'text/plain', '');
+    expect((await failure(createPccClient({baseUrl: moved.url, project: 'p'}).assignTrack('WO-1', null))).kind).toBe('redirect');
+    expect(moved.requests).toHaveLength(1);
+    await moved.close();
+    const html = await fixedServer(200, 'text/html', '<html>proxy login</html>');
+    expect((await failure(createPccClient({baseUrl: html.url, project: 'p', retries: 0}).assignTrack('WO-1', null))).message).toBe('PUT /repos/p/work-orders/WO-1/track answered something that is not PCC\'s JSON: the body is not JSON (it starts with "<html>proxy login</html>"); check that --api points at a PCC server.');
+    await html.close();
+    const notOk = await fixedServer(200, 'application/json', '{"ok": false}');
+    expect((await failure(createPccClient({baseUrl: notOk.url, project: 'p', retries: 0, token: 'sekret'}).assignTrack('WO-1', null))).message).toBe('PUT /repos/p/work-orders/WO-1/track answered something that is not PCC\'s JSON: the body is not {"ok": true}; check that --api points at a PCC server.');
+    expect(notOk.requests[0]).toMatchObject({authorization: 'Bearer sekret', 'content-type': 'application/json', accept: 'application/json'});
+    await notOk.close();
+  });
+});
+
 describe('answers a client must not take at face value', () => {
   it('a redirect is reported as a redirect, not followed and not retried', async () => {
     const moved = await fixedServer(302, 'text/plain', '');
