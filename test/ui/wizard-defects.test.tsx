@@ -231,6 +231,10 @@ describe('load warnings inside the wizard', () => {
     const suggested = {...plan, items: plan.items.map((item) => (item.id === 'WO-2026-020' ? {...item, suggestion: {key: 'economy', confidence: 0.3, reason: 'x', runnerUp: null, candidates: [{key: 'economy', confidence: 0.3}]}} : item))};
     const state = press(press(initialState(suggested), {downArrow: true}, {return: true}), 'm');
     expect(pickerChoices(state)[state.picker!.cursor].key).toBe('economy');
+    // The likeliest candidate, not the first one in the list: No track comes last but leads here.
+    const noTrackFirst = {...plan, items: plan.items.map((item) => (item.id === 'WO-2026-020' ? {...item, suggestion: {key: '@none', confidence: 0.83, reason: 'x', runnerUp: {key: 'economy', confidence: 0.12}, candidates: [{key: '@none', confidence: 0.83}, {key: 'economy', confidence: 0.12}]}} : item))};
+    const picking = press(press(initialState(noTrackFirst), {downArrow: true}, {return: true}), 'm');
+    expect(pickerChoices(picking)[picking.picker!.cursor]).toMatchObject({key: null, hint: 'suggested 83%'});
   });
 });
 

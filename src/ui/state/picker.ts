@@ -3,7 +3,7 @@ import {groupKeys, groupName, NONE_GROUP} from './groups.js';
 import type {WizardState} from './wizard-state.js';
 import {currentItems} from './wizard-state.js';
 
-export type PickerChoice = {key: string | null; label: string; hotkey: string | null; hint: string | null};
+export type PickerChoice = {key: string | null; label: string; hotkey: string | null; hint: string | null; confidence: number | null};
 
 /**
  * Tracks offered by the move picker, in the plan's order so a track keeps its number for every WO
@@ -15,13 +15,13 @@ export function pickerChoices(state: WizardState): PickerChoice[] {
   const item = currentItems(state)[state.cursor];
   const here = state.screen === 'track' && !state.searchAll ? groupKeys(plan)[state.group] : undefined;
   const candidates = state.selected.size <= 1 ? item?.suggestion?.candidates ?? [] : [];
-  const hint = (key: string | null) => {
+  const marked = (key: string | null) => {
     const candidate = candidates.find((entry) => entry.key === (key ?? NONE_GROUP));
-    return candidate ? `suggested ${Math.round(candidate.confidence * 100)}%` : null;
+    return {hint: candidate ? `suggested ${Math.round(candidate.confidence * 100)}%` : null, confidence: candidate?.confidence ?? null};
   };
-  const order: {key: string | null; hint: string | null}[] = [];
-  for (const track of plan.tracks) if (track.key !== here && !track.duplicateOf) order.push({key: track.key, hint: hint(track.key)});
-  if (here !== NONE_GROUP) order.push({key: null, hint: hint(null)});
+  const order: {key: string | null; hint: string | null; confidence: number | null}[] = [];
+  for (const track of plan.tracks) if (track.key !== here && !track.duplicateOf) order.push({key: track.key, ...marked(track.key)});
+  if (here !== NONE_GROUP) order.push({key: null, ...marked(null)});
   const query = state.picker?.query.trim().toLowerCase() ?? '';
   const filtered = order
     .map((entry) => ({...entry, label: entry.key === null ? 'No track' : sanitizeText(groupName(plan, entry.key))}))

@@ -286,10 +286,13 @@ function command(state: WizardState, name: Command): WizardState {
     }
     case 'MOVE': {
       if (!targetIds(state).length) return {...state, notice: 'Nothing to move here.'};
-      // The cursor starts on the best suggestion, so Enter takes it.
+      // The cursor starts on the likeliest candidate, wherever the list puts it, so Enter takes it.
       const opened = {...state, picker: {query: '', cursor: 0}, notice: null};
       const choices = pickerChoices(opened);
-      const best = choices.findIndex((choice) => choice.hint !== null);
+      let best = -1;
+      choices.forEach((choice, index) => {
+        if (choice.confidence !== null && (best < 0 || choice.confidence > choices[best].confidence!)) best = index;
+      });
       return best > 0 ? {...opened, picker: {query: '', cursor: best}} : opened;
     }
     case 'WARNINGS':
