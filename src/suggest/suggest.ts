@@ -430,6 +430,8 @@ function rank(model: SuggestionModel, doc: Doc, holdOut: string | null): Ranking
   return {ranked, strength: ranked[0][1] - (ranked[1]?.[1] ?? 0), evidence};
 }
 
+/** The most a suggestion reads: 99%, never 100%. */
+const MAX_CONFIDENCE = 0.99;
 /** Labelled WOs predicted to calibrate: enough for a stable fit, few enough to stay cheap at 10,000. */
 const CALIBRATION_SAMPLE = 400;
 /** Newton steps for the calibration fit (it converges in well under ten). */
@@ -540,7 +542,8 @@ export function suggestFor(model: SuggestionModel, item: PlanItem, holdOut: stri
   const ranking = rank(model, doc, holdOut);
   if (!ranking) return null;
   const {ranked, evidence} = ranking;
-  const confidence = calibrated(model.calibration, ranking.strength);
+  // A guess is never certain, and never shown as such.
+  const confidence = Math.min(MAX_CONFIDENCE, calibrated(model.calibration, ranking.strength));
   const others = ranked.slice(1).reduce((sum, [, value]) => sum + value, 0);
   // Rounded once, here: what the plan compares with the bar is what the report shows.
   const candidates: TrackCandidate[] = ranked.slice(0, 3).map(([key, value], index) => ({

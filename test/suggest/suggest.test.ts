@@ -190,6 +190,8 @@ describe('on the development corpus (a fictional project written for this)', () 
     // Runner-ups share what the best leaves: none reads above the best, and all together make at most one.
     for (const {suggestion} of suggested.items) {
       if (!suggestion) continue;
+      // Never shown as certain.
+      expect(suggestion.confidence).toBeLessThanOrEqual(0.99);
       for (const candidate of suggestion.candidates.slice(1)) expect(candidate.confidence).toBeLessThanOrEqual(suggestion.confidence);
       expect(suggestion.candidates.reduce((sum, candidate) => sum + candidate.confidence, 0)).toBeLessThanOrEqual(1.01);
     }
