@@ -212,7 +212,7 @@ export function buildPlan(input: PlanInput): Plan {
         item.source = 'suggested';
         item.reason = `suggested ${noTrack ? 'no track ' : ''}(${Math.round(suggestion.confidence * 100)}%): ${suggestion.reason}`;
       } else {
-        item.reason = `${item.reason}; best guess ${guess} at ${Math.round(suggestion.confidence * 100)}% is below the bar`;
+        item.reason = `${item.reason}; best guess ${guess} at ${Math.round(suggestion.confidence * 100)}% is below the bar of ${Math.round(minConfidence * 100)}%`;
       }
     }
   }

@@ -43,6 +43,8 @@ export type ReportSuggestion = {
   reason: string;
   runnerUp: {track: string; confidence: number} | null;
   placed: boolean;
+  /** Where review sent the WO, when it did; null otherwise. */
+  decided: string | null;
 };
 
 export type ReportChange = {id: string; title: string; kind: 'assign' | 'move' | 'clear'; from: string | null; to: string | null; why: string};
@@ -105,6 +107,8 @@ export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Rep
       reason: item.suggestion.reason,
       runnerUp: item.suggestion.runnerUp ? {track: item.suggestion.runnerUp.key === NO_TRACK_SUGGESTION ? 'No track' : nameOf.get(item.suggestion.runnerUp.key) ?? item.suggestion.runnerUp.key, confidence: Number(item.suggestion.runnerUp.confidence.toFixed(2))} : null,
       placed: item.source === 'suggested',
+      // A guess the review settled: where the WO went instead of "left for review".
+      decided: item.source === 'manual' ? (item.plannedKey === null ? 'No track' : nameOf.get(item.plannedKey) ?? item.plannedKey) : null,
     }));
   return {
     project: plan.project,
@@ -221,7 +225,8 @@ export function renderMarkdown(report: Report, plan: Plan): string {
     lines.push('', `## Suggestions (${report.suggested.length})`, '');
     for (const suggestion of report.suggested) {
       const runnerUp = suggestion.runnerUp ? `; runner-up ${md(suggestion.runnerUp.track)} ${Math.round(suggestion.runnerUp.confidence * 100)}%` : '';
-      lines.push(`- ${md(suggestion.id)} → ${md(suggestion.track)} ${Math.round(suggestion.confidence * 100)}% ${suggestion.placed ? '(placed)' : '(left for review)'}: ${md(suggestion.reason)}${runnerUp}`);
+      const outcome = suggestion.placed ? '(placed)' : suggestion.decided !== null ? `(decided in review: ${md(suggestion.decided)})` : '(left for review)';
+      lines.push(`- ${md(suggestion.id)} → ${md(suggestion.track)} ${Math.round(suggestion.confidence * 100)}% ${outcome}: ${md(suggestion.reason)}${runnerUp}`);
     }
   }
   lines.push('', `## Not in the mapping (${report.notInMapping.length})`, '');

@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {buildPlan} from '../../src/plan/build-plan.js';
 import {buildReport, renderMarkdown} from '../../src/report/report.js';
+import {moveItems, startReview} from '../../src/plan/plan-edits.js';
+import {createSuggester} from '../../src/suggest/suggest.js';
 import {hasUnsafeCharacters} from '../../src/workorders/sanitize.js';
 import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
 import {SAMPLE_WORK_ORDERS, seedSpec} from '../helpers/fixtures.js';
@@ -36,5 +38,15 @@ describe('the report', () => {
     expect(markdown).toContain('- WO-2026-125: URGENT Run log viewer');
     expect(markdown).toContain('## Warnings (1)');
     expect(hasUnsafeCharacters(markdown.replace(/\n/g, ''))).toBe(false);
+  });
+
+  it('a guess the review settled says where the WO went, not "left for review"', () => {
+    const suggested = buildPlan({spec: seedSpec(), workOrders: loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders, serverTracks: [], project: 'pcc', api: null, suggest: createSuggester(), minConfidence: 0.99});
+    const guessed = suggested.items.find((item) => item.suggestion && item.source === 'uncategorized')!;
+    expect(guessed.reason).toMatch(/is below the bar of 99%$/);
+    const reviewed = moveItems(startReview(suggested), [guessed.id], null).plan;
+    const markdown = renderMarkdown(buildReport(reviewed, {mode: 'plan'}), reviewed);
+    expect(markdown).toMatch(new RegExp(`- ${guessed.id} → .* \\d+% \\(decided in review: No track\\)`));
+    expect(buildReport(reviewed, {mode: 'plan'}).suggested.find((entry) => entry.id === guessed.id)).toMatchObject({placed: false, decided: 'No track'});
   });
 });

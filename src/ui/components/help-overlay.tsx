@@ -7,10 +7,13 @@ import type {WizardState} from '../state/wizard-state.js';
 /** Generated from the key table, so it always says what the keys do. Two columns when tall. */
 export function HelpOverlay({screen, rows, columns}: {screen: Screen; rows: number; columns: number}) {
   const lines = bindingsFor(screen).map((binding) => ({key: `${binding.command}-${binding.label}`, label: binding.label, help: binding.help}));
-  // Header, notice and footer lines, the border, the title and the closing line.
-  const fitsOneColumn = lines.length + 7 <= rows || columns < 70;
+  // Lists show each guess with a percentage: said once, where the keys are, when a row is free.
+  const percent = screen === 'track' && rows >= 16 ? 'n% after a guess: about n in 100 guesses that strong were right on this project\'s mapping.' : null;
+  // Header, notice and footer lines, the border, the title and the closing line (and the note).
+  const chrome = percent ? 8 : 7;
+  const fitsOneColumn = lines.length + chrome <= rows || columns < 70;
   // Never taller than the terminal: what does not fit is counted, not pushed off the top.
-  const room = Math.max(1, rows - 7);
+  const room = Math.max(1, rows - chrome);
   const half = Math.min(room, fitsOneColumn ? lines.length : Math.ceil(lines.length / 2));
   const hidden = Math.max(0, lines.length - (fitsOneColumn ? half : half * 2));
   const helpWidth = fitsOneColumn ? columns - 18 : Math.floor((columns - 6) / 2) - 13;
@@ -24,6 +27,7 @@ export function HelpOverlay({screen, rows, columns}: {screen: Screen; rows: numb
           {fitsOneColumn ? '' : ` ${cell(lines[half + index])}`}
         </Text>
       ))}
+      {percent ? <Text wrap="truncate-end">{percent}</Text> : null}
       <Text dimColor wrap="truncate-end">{hidden ? `${hidden} more keys on a taller terminal · ` : ''}Any key closes this help.</Text>
     </Box>
   );
