@@ -140,7 +140,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     throw new UsageError('--apply runs a saved plan; it does not go with --dry-run or --plan-out.');
   }
   if (options.demo && options.api) throw new UsageError('--demo starts its own server; leave out --api.');
-  if (command === 'serve' && !options.workOrders) throw new UsageError('serve needs --work-orders DIR: the work_orders/ folder to serve.');
+  if (command === 'serve' && !options.workOrders && !options.help) throw new UsageError('serve needs --work-orders DIR: the work_orders/ folder to serve.');
   return options;
 }
 

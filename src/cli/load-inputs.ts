@@ -22,6 +22,8 @@ export type Inputs = {
   specText: string;
   specFile: string | null;
   specNote: string | null;
+  /** The earlier session's spec copy read instead of the bundled spec, if one was. */
+  specEarlier: string | null;
   workOrders: WorkOrder[];
   serverTracks: ServerTrack[];
   problems: LoadProblem[];
@@ -68,7 +70,7 @@ export function clientOptionsFrom(options: CliOptions, env: NodeJS.ProcessEnv, o
 }
 
 /** The spec as read: parsed, its raw text, and the file decisions can be written back to (null: a copy). */
-export type SpecSource = {spec: TrackSpec; text: string; file: string | null; note: string | null};
+export type SpecSource = {spec: TrackSpec; text: string; file: string | null; note: string | null; earlier: string | null};
 
 /** A PCC checkout holds its own copy of WO-2026-115 in ./work_orders: it wins over the bundled one. */
 function specInCheckout(): string | null {
@@ -120,6 +122,7 @@ async function readSpec(options: CliOptions, client: PccClient | null, local: Lo
   let source: string;
   let file: string | null = null;
   let note: string | null = null;
+  let earlierUsed: string | null = null;
   if (wanted && looksLikeWorkOrderId(wanted) && !wanted.endsWith('.md')) {
     if (!client) throw new CliError(`--spec ${wanted} names a work order to read from the project, which needs a server; pass --api, or a spec file path.`, 2);
     text = (await client.getWorkOrder(wanted).catch((error: Error) => {
@@ -159,13 +162,14 @@ async function readSpec(options: CliOptions, client: PccClient | null, local: Lo
     if (checkout) note = `Using the spec in this checkout, ${checkout} (not the bundled copy); review decisions are written back to it.`;
     // Still a copy: this session records its decisions in a copy of its own, never in the earlier one.
     if (earlier) note = `Using the bundled spec with the decisions of an earlier session, ${earlier}; pass --spec to use another.`;
+    earlierUsed = earlier;
   }
   const {spec, errors} = parsedSpec(text, source);
   if (errors.length) {
     const lines = errors.slice(0, 10).map((problem) => `  ${formatSpecProblem(spec, problem)}`);
     throw new CliError(`The spec ${source} cannot be used (${errors.length} problem${errors.length > 1 ? 's' : ''}); fix these lines:\n${lines.join('\n')}`);
   }
-  return {spec, text, file, note};
+  return {spec, text, file, note, earlier: earlierUsed};
 }
 
 /** Where applying would go, known before review and found without writing anything. */
@@ -220,19 +224,20 @@ export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, ov
   if (client && clientOptions) {
     const folder = folderAtHand(options, null);
     const local = folder ? readFolder(folder) : null;
-    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local, {project: clientOptions.project, api: clientOptions.baseUrl, pccDb: null});
+    const {spec, text: specText, file: specFile, note: specNote, earlier: specEarlier} = await readSpec(options, client, local, {project: clientOptions.project, api: clientOptions.baseUrl, pccDb: null});
     const [{workOrders, problems}, tracks, capability] = await Promise.all([client.listWorkOrders(), client.listTracks(), client.assignCapability()]);
     const invisible = local ? findInvisible(local, new Set(workOrders.map((wo) => wo.id))) : [];
     const applyPath: ApplyPath = capability === 'api' ? {kind: 'api', label: apiLabel(client.baseUrl, clientOptions.project)} : {kind: 'none', reason: noRouteReason(client.baseUrl)};
-    return {spec, specText, specFile, specNote, workOrders, serverTracks: tracks, problems, client, clientOptions, applyPath, invisible, pccDb: null, project: clientOptions.project};
+    return {spec, specText, specFile, specNote, specEarlier, workOrders, serverTracks: tracks, problems, client, clientOptions, applyPath, invisible, pccDb: null, project: clientOptions.project};
   }
   const local = readFolder(options.workOrders!);
-  const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, null, local, null);
+  const {spec, text: specText, file: specFile, note: specNote, earlier: specEarlier} = await readSpec(options, null, local, null);
   return {
     spec,
     specText,
     specFile,
     specNote,
+    specEarlier,
     workOrders: local.workOrders,
     serverTracks: [],
     problems: local.problems,
@@ -269,7 +274,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
     if (!client && !local) {
       throw new CliError(`No work orders to plan: ${file} has no WO contents, and neither --api nor a work_orders folder was given (the project's path in PCC is ${db.project.path ?? 'unknown'}); pass --work-orders DIR or --api URL.`, 2);
     }
-    const {spec, text: specText, file: specFile, note: specNote} = await readSpec(options, client, local, {project, api: clientOptions?.baseUrl ?? null, pccDb: file});
+    const {spec, text: specText, file: specFile, note: specNote, earlier: specEarlier} = await readSpec(options, client, local, {project, api: clientOptions?.baseUrl ?? null, pccDb: file});
     const listed = client ? await client.listWorkOrders() : null;
     const source = listed ?? local!;
     const invisible = local ? findInvisible(local, new Set(listed ? listed.workOrders.map((wo) => wo.id) : [...rows.keys()])) : [];
@@ -285,7 +290,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
     if (unknown.length) {
       problems.push({file, level: 'warning', message: `${unknown.length} work order${unknown.length === 1 ? ' has' : 's have'} no row in PCC's database yet (${unknown.slice(0, 5).map((wo) => sanitizeText(wo.id)).join(', ')}${unknown.length > 5 ? ', …' : ''}); PCC adds rows when it lists work orders: open the project in PCC once, then plan again. They are left out`});
     }
-    return {spec, specText, specFile, specNote, workOrders, serverTracks: state.tracks, problems, client, clientOptions, applyPath: {kind: 'database', file, label: db.label}, invisible, pccDb: file, project};
+    return {spec, specText, specFile, specNote, specEarlier, workOrders, serverTracks: state.tracks, problems, client, clientOptions, applyPath: {kind: 'database', file, label: db.label}, invisible, pccDb: file, project};
   } finally {
     db.close();
   }

@@ -117,7 +117,9 @@ export async function runWizard(options: CliOptions, io: Io, overrides: {api?: s
 
   let result: WizardResult = {kind: 'quit'};
   const unseen = inputs.invisible.length ? ` · ${inputs.invisible.length} WO file${inputs.invisible.length === 1 ? '' : 's'} PCC cannot see` : '';
-  const title = `${plan.project} · ${inputs.spec.id || inputs.spec.source}${unseen}${warnings.length ? ` · ${warnings.length} load warning${warnings.length === 1 ? '' : 's'} (w)` : ''}`;
+  // Which spec the decisions come from stays on screen: stderr is hidden behind the full screen.
+  const specLabel = `${inputs.spec.id || inputs.spec.source}${inputs.specEarlier ? ' with earlier decisions' : ''}`;
+  const title = `${plan.project} · ${specLabel}${unseen}${warnings.length ? ` · ${warnings.length} load warning${warnings.length === 1 ? '' : 's'} (w)` : ''}`;
   if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);
   // Full screen on the alternate buffer; the terminal's own screen comes back on every way out.
   const screen = fullScreen(io.stdout);
