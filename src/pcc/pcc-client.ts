@@ -1,6 +1,7 @@
 import ky, {HTTPError, type KyInstance, TimeoutError} from 'ky';
 import {normalizeWorkOrder, type LoadProblem, type WorkOrder} from '../workorders/work-order.js';
 import {randomUUID} from 'node:crypto';
+import {setMaxListeners} from 'node:events';
 import {asResponse, keepAliveFetch, rawRequest, RequestTimedOut, ResponseTooLarge} from './http-transport.js';
 import {PccError} from './pcc-error.js';
 import {sleep} from '../apply/sleep.js';
@@ -51,6 +52,20 @@ function authHeader(options: ClientOptions): Record<string, string> {
   return {};
 }
 
+/**
+ * How long a 429 or 503 asks the client to wait, read as ky reads it: Retry-After or one of the
+ * rate-limit headers, in seconds, as an HTTP date, or as a Unix time when the number is that
+ * large; anything unreadable or longer than `max` waits `max`. Null when no header asks.
+ */
+export function serverWait(headers: Headers, max: number): number | null {
+  const value = ['retry-after', 'ratelimit-reset', 'x-ratelimit-retry-after', 'x-ratelimit-reset', 'x-rate-limit-reset'].map((name) => headers.get(name)).find((found) => found);
+  if (!value) return null;
+  let after = Number(value) * 1000;
+  if (Number.isNaN(after)) after = Date.parse(value) - Date.now();
+  else if (after >= Date.parse('2024-01-01')) after -= Date.now();
+  return after < max ? Math.max(0, after) : max;
+}
+
 function networkCode(error: unknown): string | undefined {
   const cause = (error as {cause?: {code?: string; cause?: {code?: string}}}).cause;
   return cause?.code ?? cause?.cause?.code ?? (error as {code?: string}).code;
@@ -62,6 +77,8 @@ function isMissingRoute(status: number, contentType: string, body: string): bool
 }
 
 export function createPccClient(options: ClientOptions) {
+  // Every request in flight listens to the one signal (an apply keeps --concurrency of them).
+  if (options.signal) setMaxListeners(0, options.signal);
   const base = options.baseUrl.replace(/\/+$/, '');
   const project = encodeURIComponent(options.project);
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -136,16 +153,11 @@ export function createPccClient(options: ClientOptions) {
       const stopped = options.signal?.aborted || (failure as Error)?.name === 'AbortError';
       const status = failure instanceof HTTPError ? failure.response.status : null;
       if (stopped || attempt > retry.limit || (status !== null && !retry.statusCodes.includes(status))) throw await explain(failure, 'PUT', route);
-      let wait = Math.min(retry.backoffLimit, retry.jitter(retry.delay(attempt)));
-      const retryAfter = failure instanceof HTTPError ? failure.response.headers.get('retry-after') : null;
-      if (retryAfter && status !== null && retry.afterStatusCodes.includes(status)) {
-        let after = Number(retryAfter) * 1000;
-        if (Number.isNaN(after)) after = Date.parse(retryAfter) - Date.now();
-        wait = Math.min(Math.max(0, after), retry.maxRetryAfter);
-      }
-      options.onRetry?.({method: 'PUT', route, attempt, reason: retryReason(failure)});
-      await sleep(wait, options.signal);
+      const asked = failure instanceof HTTPError && retry.afterStatusCodes.includes(failure.response.status) ? serverWait(failure.response.headers, retry.maxRetryAfter) : null;
+      await sleep(asked ?? Math.min(retry.backoffLimit, retry.jitter(retry.delay(attempt))), options.signal);
       if (options.signal?.aborted) throw await explain(failure, 'PUT', route);
+      // Counted once it is sent, as ky counts it: a retry stopped during the wait never happened.
+      options.onRetry?.({method: 'PUT', route, attempt, reason: retryReason(failure)});
     }
   }
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createPccClient, type ClientOptions, type RetryInfo} from '../../src/pcc/pcc-client.js';
+import {createPccClient, serverWait, type ClientOptions, type RetryInfo} from '../../src/pcc/pcc-client.js';
 import {PccError} from '../../src/pcc/pcc-error.js';
 import {removeTempDirs} from '../helpers/fixtures.js';
 import {startTestServer, type TestServer} from '../helpers/test-server.js';
@@ -156,6 +156,33 @@ describe('the assignment PUT, sent without ky, keeps the retry policy and messag
     expect((await failure(stopping)).kind).toBe('aborted');
     expect(Date.now() - started).toBeLessThan(2000);
     pcc.server.faults.clear();
+  });
+
+  it('reads how long a server asks to wait as ky does', () => {
+    const wait = (entries: Record<string, string>) => serverWait(new Headers(entries), 30_000);
+    expect(wait({})).toBeNull();
+    expect(wait({'retry-after': '2'})).toBe(2000);
+    expect(wait({'retry-after': 'soon'})).toBe(30_000);
+    expect(wait({'retry-after': '-5'})).toBe(0);
+    expect(wait({'retry-after': '99999'})).toBe(30_000);
+    expect(wait({'ratelimit-reset': '1'})).toBe(1000);
+    const inTwoSeconds = wait({'retry-after': String(Math.floor(Date.now() / 1000) + 3)})!;
+    expect(inTwoSeconds).toBeGreaterThan(1000);
+    expect(inTwoSeconds).toBeLessThanOrEqual(3000);
+    const dated = wait({'retry-after': new Date(Date.now() + 5000).toUTCString()})!;
+    expect(dated).toBeGreaterThan(3000);
+    expect(dated).toBeLessThanOrEqual(5000);
+  });
+
+  it('many assignments in flight on one signal raise no listener warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const pccClient = client({signal: new AbortController().signal});
+    await Promise.all(Array.from({length: 16}, () => pccClient.assignTrack('WO-2026-037', null)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    process.off('warning', onWarning);
+    expect(warnings).toEqual([]);
   });
 
   it('a refused connection, a redirect, an HTML page and a wrong body each say what they are', async () => {
