@@ -150,6 +150,25 @@ describe('every change visible before it is sent', () => {
   });
 });
 
+describe('details', () => {
+  it('long lines wrap to the box, so the runner-up and the reasons are read whole', async () => {
+    const {Details} = await import('../../src/ui/screens/details.js');
+    const {wrapLine} = await import('../../src/ui/state/wrap.js');
+    expect(wrapLine('one two three four', 9)).toEqual(['one two', 'three', 'four']);
+    expect(wrapLine('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+    expect(wrapLine('日本語の名前', 6)).toEqual(['日本語', 'の名前']);
+    const reason = 'mentions WO-2026-114 (no track); similar to WO-2026-117, WO-2026-114 (no track); tag tracks on 6 no track WOs; words track, show';
+    const guessed = {...plan, items: plan.items.map((item) => (item.id === 'WO-2026-020' ? {...item, suggestion: {key: '@none', confidence: 0.83, reason, runnerUp: {key: 'economy', confidence: 0.12}, candidates: []}} : item))};
+    const state = press(press(initialState(guessed, {rows: 30, columns: 60}), {downArrow: true}, {return: true}), {return: true});
+    const frame = stripVTControlCharacters(render(<Details state={state} />).lastFrame() ?? '');
+    const text = frame.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('(runner-up Economy 12%)');
+    expect(text).toContain('words track, show');
+    // Each line's text fits the 60-column terminal inside the border (the test renderer itself is wider).
+    for (const line of frame.split('\n').filter((row) => row.startsWith('│'))) expect(line.slice(2).replace(/\s*│$/, '').length).toBeLessThanOrEqual(56);
+  });
+});
+
 describe('no frame taller than the terminal', () => {
   const small = (rows: number, columns: number) => ({...initialState(plan, {rows, columns})});
   it.each([[60, 20], [40, 12]])('help, details and done fit %ix%i', async (columns, rows) => {

@@ -1,0 +1,34 @@
+import stringWidth from 'string-width';
+
+/**
+ * Breaks a line into lines of at most `width` columns, at spaces where it can and inside a word
+ * only when one word is wider than the line. Widths are display columns (wide characters count two).
+ */
+export function wrapLine(text: string, width: number): string[] {
+  const limit = Math.max(1, width);
+  if (stringWidth(text) <= limit) return [text];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (stringWidth(candidate) <= limit) {
+      line = candidate;
+      continue;
+    }
+    if (line) lines.push(line);
+    // A word wider than the line is cut where the columns run out.
+    let rest = word;
+    while (stringWidth(rest) > limit) {
+      let cut = '';
+      for (const character of rest) {
+        if (stringWidth(cut + character) > limit) break;
+        cut += character;
+      }
+      lines.push(cut);
+      rest = rest.slice(cut.length);
+    }
+    line = rest;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
