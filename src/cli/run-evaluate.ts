@@ -28,7 +28,7 @@ export async function runEvaluate(options: CliOptions, io: Io, overrides: {api?:
   }[result.protocol];
   const lines = [
     `${result.evaluated} mapped work orders, ${how}:`,
-    `  top-1 accuracy: ${percent(result.accuracy)} (${result.correct}/${result.evaluated}); no signal at all: ${result.noSuggestion}`,
+    `  top-1 accuracy: ${percent(result.accuracy)} (${result.correct}/${result.evaluated}); no guess at all (no evidence): ${result.noSuggestion}`,
     '  bar   placed (coverage)   right among placed (precision)',
     ...result.bars.map((row) => `  ${row.bar.toFixed(2)}  ${String(row.placed).padStart(5)} (${percent(row.coverage).padStart(6)})   ${percent(row.precision)}${row.bar === minConfidence ? '   ← the bar in use' : ''}`),
   ];

@@ -19,7 +19,7 @@ function sourceLabel(item: PlanItem, plan: Plan): string {
       if (!item.suggestion) return 'uncategorized';
       {
         const percent = `${Math.round(item.suggestion.confidence * 100)}%`;
-        const name = item.suggestion.key === '@none' ? 'none' : sanitizeText(groupName(plan, item.suggestion.key));
+        const name = item.suggestion.key === '@none' ? 'no track' : sanitizeText(groupName(plan, item.suggestion.key));
         return `${fit(name, 13 - percent.length).trimEnd()} ${percent}`;
       }
     default:
