@@ -169,6 +169,21 @@ describe('details', () => {
   });
 });
 
+describe('confirm with nothing to send', () => {
+  it('says that y still records the review\'s decisions in the spec', async () => {
+    const {Confirm} = await import('../../src/ui/screens/confirm.js');
+    // Everything already where the plan puts it; one Needs-review WO then sent to no track.
+    const applied = {...plan, tracks: plan.tracks.map((track) => ({...track, existingId: track.existingId ?? `id-${track.key}`})), items: plan.items.map((item) => ({...item, currentKey: item.plannedKey, currentTrackId: item.plannedKey ? `id-${item.plannedKey}` : null}))};
+    const screen = (state: WizardState) => stripVTControlCharacters(render(<Confirm state={state} now={{}} theme={{color: false}} />).lastFrame() ?? '');
+    const review = groupKeys(applied).indexOf('@review');
+    let state = initialState(applied);
+    for (let i = 0; i < review; i++) state = press(state, {downArrow: true});
+    expect(screen(press(state, 'c'))).not.toContain('records the review');
+    state = press(state, {return: true}, 'n', 'c');
+    expect(screen(state)).toMatch(/Nothing to change: the server already matches the plan\.\ny records the review's decisions in the spec\./);
+  });
+});
+
 describe('no frame taller than the terminal', () => {
   const small = (rows: number, columns: number) => ({...initialState(plan, {rows, columns})});
   it.each([[60, 20], [40, 12]])('help, details and done fit %ix%i', async (columns, rows) => {

@@ -15,8 +15,11 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
   const planned = plannedCounts(plan);
   const changes = computeChanges(plan);
   const lines = confirmLines(plan);
+  const nothing = changes.createTracks.length + changes.changes.length + changes.deleteTracks.length === 0;
+  // With nothing to send, one more line says what y still does: the window gives it its row.
+  const recordsDecisions = nothing && plan.items.some((item) => item.source === 'manual');
   // The table's border and heading take four lines of the window when any row shows.
-  const height = Math.max(2, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state));
+  const height = Math.max(2, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state) - (recordsDecisions ? 1 : 0));
   const start = Math.min(state.confirmScroll, Math.max(0, lines.length - 1));
   let room = height;
   const rows: ConfirmRow[] = [];
@@ -32,7 +35,6 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
   const rest = lines.slice(index, index + Math.max(0, room));
   const end = index + rest.length;
   const nameWidth = Math.max(8, Math.min(28, state.viewport.columns - 44));
-  const nothing = changes.createTracks.length + changes.changes.length + changes.deleteTracks.length === 0;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
@@ -62,7 +64,12 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
         {lines.length > height ? `Lines ${start + 1}–${end} of ${lines.length} (↑↓ PgUp PgDn scroll)` : ' '}
         {planned[REVIEW_GROUP] ? ` · ${planned[REVIEW_GROUP]} still need review and stay on no track` : ''}
       </Text>
-      {nothing ? <Text color={accent(theme, 'ok')}>Nothing to change: the server already matches the plan.</Text> : state.applyPath.kind === 'none' ? <ApplyPathLine state={state} theme={theme} /> : <Text wrap="truncate-end">Nothing has been sent yet; y applies to {sanitizeText(state.applyPath.text)}.</Text>}
+      {nothing ? (
+        <Box flexDirection="column">
+          <Text color={accent(theme, 'ok')}>Nothing to change: the server already matches the plan.</Text>
+          {recordsDecisions ? <Text wrap="truncate-end">y records the review&apos;s decisions in the spec.</Text> : null}
+        </Box>
+      ) : state.applyPath.kind === 'none' ? <ApplyPathLine state={state} theme={theme} /> : <Text wrap="truncate-end">Nothing has been sent yet; y applies to {sanitizeText(state.applyPath.text)}.</Text>}
     </Box>
   );
 }
