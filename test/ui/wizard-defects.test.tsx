@@ -193,6 +193,8 @@ describe('no frame taller than the terminal', () => {
     const height = (node: React.ReactElement) => stripVTControlCharacters(render(node).lastFrame() ?? '').split('\n').length;
     // The App adds three lines around a screen: the title, the notice and the footer.
     expect(height(<HelpOverlay screen="track" rows={rows} columns={columns} />) + 3).toBeLessThanOrEqual(rows);
+    // Where the room allows, the help says what a guess's percentage means.
+    expect(stripVTControlCharacters(render(<HelpOverlay screen="track" rows={rows} columns={columns} />).lastFrame() ?? '').includes('n%: about n in 100 such guesses were right here.')).toBe(rows >= 16);
     const track = press(small(rows, columns), {return: true});
     expect(height(<Details state={track} />) + 3).toBeLessThanOrEqual(rows);
     const applied = reduce(reduce(small(rows, columns), {type: 'apply-started', counts: {}, now: 0}), {

@@ -8,7 +8,7 @@ import type {WizardState} from '../state/wizard-state.js';
 export function HelpOverlay({screen, rows, columns}: {screen: Screen; rows: number; columns: number}) {
   const lines = bindingsFor(screen).map((binding) => ({key: `${binding.command}-${binding.label}`, label: binding.label, help: binding.help}));
   // Lists show each guess with a percentage: said once, where the keys are, when a row is free.
-  const percent = screen === 'track' && rows >= 16 ? 'n% after a guess: about n in 100 guesses that strong were right on this project\'s mapping.' : null;
+  const percent = screen === 'track' && rows >= 16 ? 'n%: about n in 100 such guesses were right here.' : null;
   // Header, notice and footer lines, the border, the title and the closing line (and the note).
   const chrome = percent ? 8 : 7;
   const fitsOneColumn = lines.length + chrome <= rows || columns < 70;

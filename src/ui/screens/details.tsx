@@ -42,7 +42,7 @@ export function Details({state}: {state: WizardState}) {
           {line}
         </Text>
       ))}
-      <Text dimColor wrap="truncate-end">{wrapped.length > room ? `${wrapped.length - room} more lines on a taller terminal · ` : ''}Any key closes.</Text>
+      <Text dimColor wrap="truncate-end">{wrapped.length > room ? `${wrapped.length - room} more line${wrapped.length - room === 1 ? '' : 's'} on a taller terminal · ` : ''}Any key closes.</Text>
     </Box>
   );
 }
