@@ -166,7 +166,7 @@ Where the data comes from
 Planning
   --prefer-spec          follow the spec even for WOs the server already has on another track
   --no-suggest           do not suggest tracks for WOs the mapping leaves out
-  --min-confidence N     place suggestions at or above N (0-1; default 0.85)
+  --min-confidence N     place suggestions at or above N (0-1; default 0.85; a guess reads at most 0.99)
 
 Output
   --report FILE          where the markdown report goes (JSON next to it; default in --out)

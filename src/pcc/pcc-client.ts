@@ -129,7 +129,8 @@ export function createPccClient(options: ClientOptions) {
    */
   async function directPut(path: string, body: unknown): Promise<unknown> {
     const url = new URL(`${base}/${path}`);
-    const route = url.pathname;
+    // Named as every other call names its route (without a base path of --api).
+    const route = `/${path}`;
     const payload = Buffer.from(JSON.stringify(body));
     const sendHeaders = {...headers, 'content-type': 'application/json'};
     for (let attempt = 1; ; attempt++) {
@@ -156,7 +157,7 @@ export function createPccClient(options: ClientOptions) {
       const asked = failure instanceof HTTPError && retry.afterStatusCodes.includes(failure.response.status) ? serverWait(failure.response.headers, retry.maxRetryAfter) : null;
       await sleep(asked ?? Math.min(retry.backoffLimit, retry.jitter(retry.delay(attempt))), options.signal);
       if (options.signal?.aborted) throw await explain(failure, 'PUT', route);
-      // Counted once it is sent, as ky counts it: a retry stopped during the wait never happened.
+      // Counted after the wait, as ky counts it: a retry stopped during the wait never happened.
       options.onRetry?.({method: 'PUT', route, attempt, reason: retryReason(failure)});
     }
   }

@@ -181,6 +181,19 @@ describe('confirm with nothing to send', () => {
     expect(screen(press(state, 'c'))).not.toContain('records the review');
     state = press(state, {return: true}, 'n', 'c');
     expect(screen(state)).toMatch(/Nothing to change: the server already matches the plan\.\ny records the review's decisions in the spec\./);
+    // Where nothing can be applied, y records nothing either: no such line.
+    let offline = initialState(applied, {rows: 24, columns: 80}, {kind: 'none', text: 'planned from local files only.'});
+    for (let i = 0; i < review; i++) offline = press(offline, {downArrow: true});
+    expect(screen(press(offline, {return: true}, 'n', 'c'))).not.toContain('records the review');
+    // On a short terminal the last row can still be scrolled to, with the line taking its row.
+    let short = initialState(applied, {rows: 12, columns: 40});
+    for (let i = 0; i < review; i++) short = press(short, {downArrow: true});
+    const end = screen(press(short, {return: true}, 'n', 'c', {end: true}));
+    expect(end).toContain('No track');
+    expect(end).toContain('y records the review');
+    expect(end.split('\n').length + 2).toBeLessThanOrEqual(12);
+    const {wrapLine} = await import('../../src/ui/state/wrap.js');
+    expect(wrapLine('名前', 1)).toEqual(['名', '前']);
   });
 });
 
@@ -193,8 +206,11 @@ describe('no frame taller than the terminal', () => {
     const height = (node: React.ReactElement) => stripVTControlCharacters(render(node).lastFrame() ?? '').split('\n').length;
     // The App adds three lines around a screen: the title, the notice and the footer.
     expect(height(<HelpOverlay screen="track" rows={rows} columns={columns} />) + 3).toBeLessThanOrEqual(rows);
-    // Where the room allows, the help says what a guess's percentage means.
-    expect(stripVTControlCharacters(render(<HelpOverlay screen="track" rows={rows} columns={columns} />).lastFrame() ?? '').includes('n%: about n in 100 such guesses were right here.')).toBe(rows >= 16);
+    // The keys come first: on a short terminal there is no room for the note on percentages.
+    expect(stripVTControlCharacters(render(<HelpOverlay screen="track" rows={rows} columns={columns} />).lastFrame() ?? '')).not.toContain('n%: about n in 100');
+    const tall = stripVTControlCharacters(render(<HelpOverlay screen="track" rows={40} columns={100} />).lastFrame() ?? '');
+    expect(tall).toContain('n%: about n in 100 such guesses were right here.');
+    expect(tall).not.toContain('more keys on a taller terminal');
     const track = press(small(rows, columns), {return: true});
     expect(height(<Details state={track} />) + 3).toBeLessThanOrEqual(rows);
     const applied = reduce(reduce(small(rows, columns), {type: 'apply-started', counts: {}, now: 0}), {
@@ -236,6 +252,10 @@ describe('friction', () => {
     expect(choices.map((choice) => choice.key)).not.toContain('runner reliability');
     expect(choices.find((choice) => choice.key === 'economy')).toMatchObject({hotkey: '6', hint: 'suggested 30%'});
     expect(pickerChoices(press(press(state, {end: true}), 'm')).find((choice) => choice.key === 'economy')).toMatchObject({hotkey: '6', hint: null});
+    // One WO selected, the cursor elsewhere: the candidates are the selected WO's.
+    const selected = press(state, 'j', ' ', 'm');
+    expect(currentItems(selected)[selected.cursor].id).not.toBe('WO-2026-021');
+    expect(pickerChoices(selected)[selected.picker!.cursor]).toMatchObject({key: 'economy', hint: 'suggested 30%'});
   });
 
   it('the guess column names the guessed track, and the quit prompt counts WOs', async () => {

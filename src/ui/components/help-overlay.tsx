@@ -7,15 +7,18 @@ import type {WizardState} from '../state/wizard-state.js';
 /** Generated from the key table, so it always says what the keys do. Two columns when tall. */
 export function HelpOverlay({screen, rows, columns}: {screen: Screen; rows: number; columns: number}) {
   const lines = bindingsFor(screen).map((binding) => ({key: `${binding.command}-${binding.label}`, label: binding.label, help: binding.help}));
-  // Lists show each guess with a percentage: said once, where the keys are, when a row is free.
-  const percent = screen === 'track' && rows >= 16 ? 'n%: about n in 100 such guesses were right here.' : null;
-  // Header, notice and footer lines, the border, the title and the closing line (and the note).
-  const chrome = percent ? 8 : 7;
-  const fitsOneColumn = lines.length + chrome <= rows || columns < 70;
-  // Never taller than the terminal: what does not fit is counted, not pushed off the top.
-  const room = Math.max(1, rows - chrome);
-  const half = Math.min(room, fitsOneColumn ? lines.length : Math.ceil(lines.length / 2));
-  const hidden = Math.max(0, lines.length - (fitsOneColumn ? half : half * 2));
+  // Header, notice and footer lines, the border, the title and the closing line, and the note if any.
+  const layout = (chrome: number) => {
+    const fitsOneColumn = lines.length + chrome <= rows || columns < 70;
+    // Never taller than the terminal: what does not fit is counted, not pushed off the top.
+    const half = Math.min(Math.max(1, rows - chrome), fitsOneColumn ? lines.length : Math.ceil(lines.length / 2));
+    return {fitsOneColumn, half, hidden: Math.max(0, lines.length - (fitsOneColumn ? half : half * 2))};
+  };
+  // Lists show each guess with a percentage: said once, where the keys are, only when every key
+  // still fits with it.
+  const withNote = layout(8);
+  const percent = screen === 'track' && withNote.hidden === 0 ? 'n%: about n in 100 such guesses were right here.' : null;
+  const {fitsOneColumn, half, hidden} = percent ? withNote : layout(7);
   const helpWidth = fitsOneColumn ? columns - 18 : Math.floor((columns - 6) / 2) - 13;
   const cell = (line: (typeof lines)[number] | undefined) => (line ? `${line.label.padEnd(12)}${line.help.length > helpWidth ? `${line.help.slice(0, helpWidth - 1)}…` : line.help.padEnd(helpWidth)}` : '');
   return (

@@ -3,9 +3,9 @@ import React from 'react';
 import {computeChanges} from '../../plan/changes.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {CompactTable} from '../components/compact-table.js';
-import {confirmBodyHeight, confirmLines, type ConfirmRow} from '../state/confirm-lines.js';
+import {confirmLines, type ConfirmRow} from '../state/confirm-lines.js';
 import {REVIEW_GROUP} from '../state/groups.js';
-import {applyPathExtraLines, plannedCounts, type WizardState} from '../state/wizard-state.js';
+import {confirmRecordsDecisions, confirmWindow, plannedCounts, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
 import {ApplyPathLine} from './overview.js';
 
@@ -16,10 +16,10 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
   const changes = computeChanges(plan);
   const lines = confirmLines(plan);
   const nothing = changes.createTracks.length + changes.changes.length + changes.deleteTracks.length === 0;
-  // With nothing to send, one more line says what y still does: the window gives it its row.
-  const recordsDecisions = nothing && plan.items.some((item) => item.source === 'manual');
+  // With nothing to send, one more line may say what y still does: the window gives it its row.
+  const recordsDecisions = confirmRecordsDecisions(state);
   // The table's border and heading take four lines of the window when any row shows.
-  const height = Math.max(2, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state) - (recordsDecisions ? 1 : 0));
+  const height = confirmWindow(state);
   const start = Math.min(state.confirmScroll, Math.max(0, lines.length - 1));
   let room = height;
   const rows: ConfirmRow[] = [];

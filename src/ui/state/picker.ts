@@ -12,9 +12,12 @@ export type PickerChoice = {key: string | null; label: string; hotkey: string | 
  */
 export function pickerChoices(state: WizardState): PickerChoice[] {
   const plan = state.review.plan;
-  const item = currentItems(state)[state.cursor];
+  // The WO that moves: the one selected, or the one under the cursor when none is.
+  const selectedId = state.selected.size === 1 ? [...state.selected][0] : null;
+  const selectedIndex = selectedId === null ? undefined : state.review.indexById.get(selectedId);
+  const item = selectedIndex !== undefined ? plan.items[selectedIndex] : state.selected.size === 0 ? currentItems(state)[state.cursor] : undefined;
   const here = state.screen === 'track' && !state.searchAll ? groupKeys(plan)[state.group] : undefined;
-  const candidates = state.selected.size <= 1 ? item?.suggestion?.candidates ?? [] : [];
+  const candidates = item?.suggestion?.candidates ?? [];
   const marked = (key: string | null) => {
     const candidate = candidates.find((entry) => entry.key === (key ?? NONE_GROUP));
     return {hint: candidate ? `suggested ${Math.round(candidate.confidence * 100)}%` : null, confidence: candidate?.confidence ?? null};

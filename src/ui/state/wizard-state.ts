@@ -2,6 +2,7 @@ import type {ApplyEvent} from '../../apply/apply-events.js';
 import stringWidth from 'string-width';
 import {whatMatches} from '../../report/report.js';
 import {computeChanges} from '../../plan/changes.js';
+import {mappingDecisions} from '../../plan/mapping-decisions.js';
 import {confirmBodyHeight, confirmLines} from './confirm-lines.js';
 import {moveItems, redo, startReview, undo, hasUnsavedEdits, type ReviewState} from '../../plan/plan-edits.js';
 import type {Plan} from '../../plan/plan-types.js';
@@ -218,6 +219,22 @@ export function applyPathExtraLines(state: Pick<WizardState, 'applyPath' | 'view
   return Math.max(0, Math.ceil(stringWidth(`Cannot apply from here: ${state.applyPath.text}`) / Math.max(20, state.viewport.columns)) - 1);
 }
 
+/**
+ * Whether the confirm screen adds the line "y records the review's decisions in the spec": nothing
+ * to send, something to record, and an apply path (without one, y applies nothing and records
+ * nothing). Both the screen and its scrolling give that line its row.
+ */
+export function confirmRecordsDecisions(state: Pick<WizardState, 'applyPath' | 'review'>): boolean {
+  if (state.applyPath.kind === 'none') return false;
+  const changes = computeChanges(state.review.plan);
+  return changes.createTracks.length + changes.changes.length + changes.deleteTracks.length === 0 && mappingDecisions(state.review.plan).length > 0;
+}
+
+/** The confirm screen's scrolling body: its window less what the apply path and the decisions line take. */
+export function confirmWindow(state: Pick<WizardState, 'applyPath' | 'viewport' | 'review'>): number {
+  return Math.max(2, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state) - (confirmRecordsDecisions(state) ? 1 : 0));
+}
+
 /** More changes than this are confirmed by typing "yes". */
 export const TYPE_YES_ABOVE = 1000;
 
@@ -225,7 +242,7 @@ const SCROLLS: Partial<Record<Command, number | 'home' | 'end'>> = {CURSOR_UP: -
 
 function scrollConfirm(state: WizardState, by: number | 'home' | 'end'): WizardState {
   const total = confirmLines(state.review.plan).length;
-  const height = Math.max(2, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state));
+  const height = confirmWindow(state);
   const last = Math.max(0, total - height);
   const page = Math.max(1, height - 1);
   const next = by === 'home' ? 0 : by === 'end' ? last : state.confirmScroll + (Math.abs(by) === 10 ? Math.sign(by) * page : by);

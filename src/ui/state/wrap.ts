@@ -24,6 +24,8 @@ export function wrapLine(text: string, width: number): string[] {
         if (stringWidth(cut + character) > limit) break;
         cut += character;
       }
+      // A character wider than the whole line still takes a line of its own.
+      if (!cut) cut = [...rest][0];
       lines.push(cut);
       rest = rest.slice(cut.length);
     }
