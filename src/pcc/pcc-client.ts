@@ -66,6 +66,15 @@ export function serverWait(headers: Headers, max: number): number | null {
   return after < max ? Math.max(0, after) : max;
 }
 
+/** A 2xx body read as JSON; anything else is a ShapeError that says how it starts. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ShapeError(`is not JSON (it starts with "${text.slice(0, 40).replace(/\s+/g, ' ')}")`);
+  }
+}
+
 function networkCode(error: unknown): string | undefined {
   const cause = (error as {cause?: {code?: string; cause?: {code?: string}}}).cause;
   return cause?.code ?? cause?.cause?.code ?? (error as {code?: string}).code;
@@ -93,6 +102,8 @@ export function createPccClient(options: ClientOptions) {
     delay: (attempt: number) => 0.3 * 2 ** (attempt - 1) * 1000,
     jitter: (delay: number) => delay * (0.5 + Math.random() * 0.5),
   };
+  /** Stopped by the caller: never retried, always explained as stopped. */
+  const stoppedBy = (error: unknown) => Boolean(options.signal?.aborted) || (error as Error)?.name === 'AbortError';
   const retryReason = (error: unknown) => (error instanceof HTTPError ? `HTTP ${error.response.status}` : error instanceof TimeoutError ? 'timeout' : networkCode(error) ?? (error as Error).message);
   const headers = {accept: 'application/json', ...authHeader(options)};
   const http: KyInstance = ky.create({
@@ -111,7 +122,7 @@ export function createPccClient(options: ClientOptions) {
       delay: retry.delay,
       jitter: retry.jitter,
       retryOnTimeout: true,
-      shouldRetry: ({error}) => (options.signal?.aborted || (error as Error).name === 'AbortError' ? false : undefined),
+      shouldRetry: ({error}) => (stoppedBy(error) ? false : undefined),
     },
     hooks: {
       beforeRetry: [
@@ -137,23 +148,15 @@ export function createPccClient(options: ClientOptions) {
       let failure: unknown;
       try {
         const answer = await rawRequest(url, {method: 'PUT', headers: sendHeaders, body: payload, timeoutMs, signal: options.signal});
-        const text = answer.body.toString('utf8');
-        if (answer.status >= 200 && answer.status < 300) {
-          try {
-            return JSON.parse(text) as unknown;
-          } catch {
-            throw await explain(new ShapeError(`is not JSON (it starts with "${text.slice(0, 40).replace(/\s+/g, ' ')}")`), 'PUT', route);
-          }
-        }
+        if (answer.status >= 200 && answer.status < 300) return parseJson(answer.body.toString('utf8'));
         // Only a failure builds fetch's objects, so that ky's errors and their explanations apply.
         failure = new HTTPError(asResponse(answer, 'PUT'), new Request(url, {method: 'PUT'}), {} as never);
       } catch (error) {
-        if (error instanceof PccError) throw error;
+        if (error instanceof ShapeError) throw await explain(error, 'PUT', route);
         failure = error instanceof RequestTimedOut ? new TimeoutError(new Request(url, {method: 'PUT'})) : error;
       }
-      const stopped = options.signal?.aborted || (failure as Error)?.name === 'AbortError';
       const status = failure instanceof HTTPError ? failure.response.status : null;
-      if (stopped || attempt > retry.limit || (status !== null && !retry.statusCodes.includes(status))) throw await explain(failure, 'PUT', route);
+      if (stoppedBy(failure) || attempt > retry.limit || (status !== null && !retry.statusCodes.includes(status))) throw await explain(failure, 'PUT', route);
       const asked = failure instanceof HTTPError && retry.afterStatusCodes.includes(failure.response.status) ? serverWait(failure.response.headers, retry.maxRetryAfter) : null;
       await sleep(asked ?? Math.min(retry.backoffLimit, retry.jitter(retry.delay(attempt))), options.signal);
       if (options.signal?.aborted) throw await explain(failure, 'PUT', route);
@@ -166,9 +169,7 @@ export function createPccClient(options: ClientOptions) {
   async function explain(error: unknown, method: string, route: string): Promise<PccError> {
     const label = `${method} ${route}`;
     if (error instanceof PccError) return error;
-    if (options.signal?.aborted || (error as Error)?.name === 'AbortError') {
-      return new PccError('aborted', `${label} was stopped.`, route);
-    }
+    if (stoppedBy(error)) return new PccError('aborted', `${label} was stopped.`, route);
     if (error instanceof TimeoutError) {
       return new PccError('timeout', `The PCC server at ${base} did not answer ${label} within ${timeoutMs / 1000} s; check that it is healthy or raise --timeout.`, route);
     }
@@ -223,24 +224,23 @@ export function createPccClient(options: ClientOptions) {
     const route = `/${path}`;
     try {
       const response = await http(path, {method, ...(body === undefined ? {} : {json: body})});
-      const text = await response.text();
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw new ShapeError(`is not JSON (it starts with "${text.slice(0, 40).replace(/\s+/g, ' ')}")`);
-      }
+      return parseJson(await response.text());
     } catch (error) {
       throw await explain(error, method, route);
     }
   }
 
-  async function checked<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, read: (body: unknown) => T, body?: unknown): Promise<T> {
-    const result = await json(method, path, body);
+  /** A body read into its shape; a wrong shape is explained like any other failure of the route. */
+  async function shaped<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, result: unknown, read: (body: unknown) => T): Promise<T> {
     try {
       return read(result);
     } catch (error) {
       throw await explain(error, method, `/${path}`);
     }
+  }
+
+  async function checked<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, read: (body: unknown) => T, body?: unknown): Promise<T> {
+    return shaped(method, path, await json(method, path, body), read);
   }
 
   return {
@@ -330,8 +330,9 @@ export function createPccClient(options: ClientOptions) {
       const unsafe = unsendableIdReason(workOrderId);
       if (unsafe) throw new PccError('unsafe-id', `The WO id ${JSON.stringify(workOrderId)} ${unsafe}; it is not sent.`, 'PUT /repos/:id/work-orders/:woId/track');
       const path = `repos/${project}/work-orders/${encodeURIComponent(workOrderId)}/track`;
-      const body = await directPut(path, {trackId});
-      if (!isRecord(body) || body.ok !== true) throw await explain(new ShapeError('is not {"ok": true}'), 'PUT', `/${path}`);
+      await shaped('PUT', path, await directPut(path, {trackId}), (body) => {
+        if (!isRecord(body) || body.ok !== true) throw new ShapeError('is not {"ok": true}');
+      });
     },
   };
 }
