@@ -22,6 +22,11 @@ export function changeOf(item: PlanItem): Change | null {
   return {id: item.id, kind, fromKey: item.currentKey, toKey: item.plannedKey};
 }
 
+/** Whether applying would send nothing at all. */
+export function sendsNothing(changes: ChangeSet): boolean {
+  return changes.createTracks.length + changes.changes.length + changes.deleteTracks.length === 0;
+}
+
 // Plans are immutable: the change set of an items array never changes, and screens that draw
 // it on every key must not pay a pass over 10,000 WOs each time.
 const changeCache = new WeakMap<readonly PlanItem[], {tracks: readonly Plan['tracks'][number][]; changes: ChangeSet}>();

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {computeChanges} from '../../plan/changes.js';
+import {computeChanges, sendsNothing} from '../../plan/changes.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {CompactTable} from '../components/compact-table.js';
 import {confirmLines, type ConfirmRow} from '../state/confirm-lines.js';
@@ -15,7 +15,7 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
   const planned = plannedCounts(plan);
   const changes = computeChanges(plan);
   const lines = confirmLines(plan);
-  const nothing = changes.createTracks.length + changes.changes.length + changes.deleteTracks.length === 0;
+  const nothing = sendsNothing(changes);
   // With nothing to send, one more line may say what y still does: the window gives it its row.
   const recordsDecisions = confirmRecordsDecisions(state);
   // The table's border and heading take four lines of the window when any row shows.

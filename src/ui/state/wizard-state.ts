@@ -1,7 +1,7 @@
 import type {ApplyEvent} from '../../apply/apply-events.js';
 import stringWidth from 'string-width';
 import {whatMatches} from '../../report/report.js';
-import {computeChanges} from '../../plan/changes.js';
+import {computeChanges, sendsNothing} from '../../plan/changes.js';
 import {mappingDecisions} from '../../plan/mapping-decisions.js';
 import {confirmBodyHeight, confirmLines} from './confirm-lines.js';
 import {moveItems, redo, startReview, undo, hasUnsavedEdits, type ReviewState} from '../../plan/plan-edits.js';
@@ -226,8 +226,7 @@ export function applyPathExtraLines(state: Pick<WizardState, 'applyPath' | 'view
  */
 export function confirmRecordsDecisions(state: Pick<WizardState, 'applyPath' | 'review'>): boolean {
   if (state.applyPath.kind === 'none') return false;
-  const changes = computeChanges(state.review.plan);
-  return changes.createTracks.length + changes.changes.length + changes.deleteTracks.length === 0 && mappingDecisions(state.review.plan).length > 0;
+  return sendsNothing(computeChanges(state.review.plan)) && mappingDecisions(state.review.plan).length > 0;
 }
 
 /** The confirm screen's scrolling body: its window less what the apply path and the decisions line take. */
