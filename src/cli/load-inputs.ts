@@ -116,13 +116,30 @@ function parsedSpec(text: string, source: string): {spec: TrackSpec; errors: Ret
   return {spec, errors: specErrors(spec)};
 }
 
+/**
+ * An earlier session's spec copy, read once: used when it reads cleanly (still as a copy: this
+ * session records its decisions in a copy of its own, never in the earlier one), else set aside
+ * with one sentence so the run goes on with the bundled spec.
+ */
+function readEarlierSpec(copy: string): SpecSource | {note: string} {
+  let problem: string;
+  try {
+    const text = readFileSync(copy, 'utf8');
+    const {spec, errors} = parsedSpec(text, copy);
+    if (!errors.length) return {spec, text, file: null, note: `Using the bundled spec with the decisions of an earlier session, ${copy}; pass --spec to use another.`, earlier: copy};
+    problem = `${errors.length} problem${errors.length > 1 ? 's' : ''}, the first: ${errors[0].message}`;
+  } catch (error) {
+    problem = `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+  return {note: `The spec copy of an earlier session, ${copy}, cannot be used (${problem}); using the bundled spec, so that session's decisions are not applied. Fix the copy and pass it with --spec to use them.`};
+}
+
 async function readSpec(options: CliOptions, client: PccClient | null, local: LoadResult | null, target: SessionTarget | null): Promise<SpecSource> {
   const wanted = options.spec;
   let text: string;
   let source: string;
   let file: string | null = null;
   let note: string | null = null;
-  let earlierUsed: string | null = null;
   if (wanted && looksLikeWorkOrderId(wanted) && !wanted.endsWith('.md')) {
     if (!client) throw new CliError(`--spec ${wanted} names a work order to read from the project, which needs a server; pass --api, or a spec file path.`, 2);
     text = (await client.getWorkOrder(wanted).catch((error: Error) => {
@@ -135,22 +152,13 @@ async function readSpec(options: CliOptions, client: PccClient | null, local: Lo
     source = `${wanted} (project ${client.project})`;
   } else {
     const checkout = wanted ? null : specInCheckout();
-    let earlier = wanted || checkout || options.demo || !target ? null : specFromEarlierSession(options.out, target);
+    const earlier = wanted || checkout || options.demo || !target ? null : specFromEarlierSession(options.out, target);
     if (earlier) {
-      // A copy that no longer reads is set aside, said once; the run goes on with the bundled spec.
-      let problem: string | null = null;
-      try {
-        const {errors} = parsedSpec(readFileSync(earlier, 'utf8'), earlier);
-        if (errors.length) problem = `${errors.length} problem${errors.length > 1 ? 's' : ''}, the first: ${errors[0].message}`;
-      } catch (error) {
-        problem = `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
-      }
-      if (problem) {
-        note = `The spec copy of an earlier session, ${earlier}, cannot be used (${problem}); using the bundled spec, so that session's decisions are not applied. Fix the copy and pass it with --spec to use them.`;
-        earlier = null;
-      }
+      const used = readEarlierSpec(earlier);
+      if ('spec' in used) return used;
+      note = used.note;
     }
-    const chosen = wanted ?? checkout ?? earlier ?? assetPath(DEFAULT_SPEC_FILE);
+    const chosen = wanted ?? checkout ?? assetPath(DEFAULT_SPEC_FILE);
     try {
       text = readFileSync(chosen, 'utf8');
     } catch (error) {
@@ -160,16 +168,13 @@ async function readSpec(options: CliOptions, client: PccClient | null, local: Lo
     source = chosen;
     if (wanted || checkout) file = chosen;
     if (checkout) note = `Using the spec in this checkout, ${checkout} (not the bundled copy); review decisions are written back to it.`;
-    // Still a copy: this session records its decisions in a copy of its own, never in the earlier one.
-    if (earlier) note = `Using the bundled spec with the decisions of an earlier session, ${earlier}; pass --spec to use another.`;
-    earlierUsed = earlier;
   }
   const {spec, errors} = parsedSpec(text, source);
   if (errors.length) {
     const lines = errors.slice(0, 10).map((problem) => `  ${formatSpecProblem(spec, problem)}`);
     throw new CliError(`The spec ${source} cannot be used (${errors.length} problem${errors.length > 1 ? 's' : ''}); fix these lines:\n${lines.join('\n')}`);
   }
-  return {spec, text, file, note, earlier: earlierUsed};
+  return {spec, text, file, note, earlier: null};
 }
 
 /** Where applying would go, known before review and found without writing anything. */
