@@ -1,5 +1,5 @@
-import matter from 'gray-matter';
 import yaml from 'js-yaml';
+import {readPlainYaml, splitFrontMatter} from './plain-front-matter.js';
 import type {LoadProblem} from './work-order.js';
 
 export type FrontMatter = {
@@ -11,10 +11,8 @@ export type FrontMatter = {
   problems: LoadProblem[];
 };
 
-// js-yaml 4 is faster and leaner than gray-matter's bundled js-yaml 3 at thousands of files.
-const MATTER_OPTIONS = {
-  engines: {yaml: (source: string) => (yaml.load(source) ?? {}) as object},
-};
+/** A block of only comments and blank lines holds no fields (and is not handed to YAML). */
+const isEmptyBlock = (block: string) => block.replace(/^\s*#[^\n]+/gm, '').trim() === '';
 
 /** Removes a BOM and turns CRLF/CR into LF so line numbers and delimiters behave. */
 export function normalizeNewlines(text: string): string {
@@ -23,35 +21,38 @@ export function normalizeNewlines(text: string): string {
 }
 
 /**
- * Reads a markdown file's YAML front matter with gray-matter. Invalid YAML is reported with its
- * line in the file and the simple fields are recovered line by line, so one typo does not make
- * a work order vanish.
+ * Reads a markdown file's YAML front matter: plain fields on a fast path, the rest with js-yaml.
+ * Invalid YAML is reported with its line in the file and the simple fields are recovered line by
+ * line, so one typo does not make a work order vanish.
  */
 export function readFrontMatter(rawText: string, file: string): FrontMatter {
   const text = normalizeNewlines(rawText);
   if (!/^---[ \t]*\n/.test(text)) {
     return {data: null, body: text, recovered: false, problems: []};
   }
-  if (!/\n---[ \t]*(\n|$)/.test(text.slice(3))) {
+  const split = /\n---[ \t]*(\n|$)/.test(text.slice(3)) ? splitFrontMatter(text) : null;
+  if (!split) {
     // PCC reads no fields from such a file and leaves it out; we recover what we can, and say so.
     const {data, body} = recoverFields(text);
     return {data, body, recovered: true, problems: [{file, line: 1, level: 'error', message: 'front matter is never closed (no second `---` line); add one after the last field. Fields were recovered line by line'}]};
   }
+  const {block, body} = split;
+  const plain = readPlainYaml(block);
+  if (plain) return {data: plain, body, recovered: false, problems: []};
   try {
-    const parsed = matter(text, MATTER_OPTIONS);
-    const data = parsed.data;
+    const data: unknown = isEmptyBlock(block) ? {} : (yaml.load(block) ?? {});
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       return {
         data: {},
-        body: parsed.content,
+        body,
         recovered: false,
         problems: [{file, line: 2, level: 'error', message: 'front matter is not a set of `key: value` fields'}],
       };
     }
-    return {data: data as Record<string, unknown>, body: parsed.content, recovered: false, problems: []};
+    return {data: data as Record<string, unknown>, body, recovered: false, problems: []};
   } catch (error) {
     const mark = (error as {mark?: {line?: number}}).mark;
-    // gray-matter hands YAML the text right after the opening `---`, so YAML's line 0 is file line 1.
+    // The block starts right after the opening `---`, so YAML's line 0 is file line 1.
     const line = typeof mark?.line === 'number' ? mark.line + 1 : undefined;
     const reason = (error as {reason?: string}).reason ?? (error as Error).message.split('\n')[0];
     const {data, body} = recoverFields(text);
