@@ -23,11 +23,14 @@ const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`<+']);
 /** Integers, floats and timestamps are written with these characters only. */
 const NOT_NUMERIC = /[^0-9a-fA-F_.+\-:xXoOtTzZiInN ]/;
 
-/** True when every character is printable and no tab is present (tabs have rules of their own). */
-function printable(text: string): boolean {
+/**
+ * True when every character but the line breaks is printable, with no tab and no CR: js-yaml
+ * rejects some characters anywhere (comments included), and tabs and CRs have rules of their own.
+ */
+function printableLines(text: string): boolean {
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
-    if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0xfeff || code === 0xfffe || code === 0xffff) return false;
+    if ((code < 0x20 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f) || code === 0xfeff || code === 0xfffe || code === 0xffff) return false;
     if (code >= 0xd800 && code <= 0xdbff) {
       const next = text.charCodeAt(index + 1);
       if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
@@ -41,7 +44,7 @@ function printable(text: string): boolean {
 
 /** A one-line plain scalar in block context (already trimmed), typed as js-yaml types it. */
 function plainScalar(text: string): Scalar | typeof UNSURE {
-  if (text === '' || !printable(text)) return UNSURE;
+  if (text === '') return UNSURE;
   // A comment, a nested key or a trailing colon: leave it to the real parser.
   if (text.includes(' #') || text.includes(': ') || text.endsWith(':')) return UNSURE;
   const first = text[0];
@@ -80,12 +83,13 @@ function quotedScalar(line: string, start: number): {value: string; end: number}
       continue;
     }
     if (quote === '"' && value.includes('\\')) return UNSURE;
-    if (!printable(value)) return UNSURE;
     return {value, end: close + 1};
   }
 }
 
 const onlySpaces = (text: string) => /^ *$/.test(text);
+/** YAML separates with spaces (and tabs, which never get here), not with every Unicode space. */
+const trimSpaces = (text: string) => text.replace(/^ +| +$/g, '');
 
 /** A one-line value after `key: ` or `- ` (trailing spaces allowed), or UNSURE. */
 function inlineValue(text: string): Scalar | Scalar[] | typeof UNSURE {
@@ -94,7 +98,7 @@ function inlineValue(text: string): Scalar | Scalar[] | typeof UNSURE {
     return quoted !== UNSURE && onlySpaces(text.slice(quoted.end)) ? quoted.value : UNSURE;
   }
   if (text[0] === '[') return flowList(text);
-  return plainScalar(text.trimEnd());
+  return plainScalar(trimSpaces(text));
 }
 
 /** A `[a, 'b', c]` list that closes on its line. */
@@ -118,7 +122,7 @@ function flowList(text: string): Scalar[] | typeof UNSURE {
     } else {
       let end = at;
       while (end < text.length && text[end] !== ',' && text[end] !== ']') end++;
-      item = flowPlainScalar(text.slice(at, end).trimEnd());
+      item = flowPlainScalar(trimSpaces(text.slice(at, end)));
       at = end;
     }
     if (item === UNSURE) return UNSURE;
@@ -134,6 +138,7 @@ function flowList(text: string): Scalar[] | typeof UNSURE {
 
 /** The fields of a front matter block (the text between the `---` lines), or null. */
 export function readPlainYaml(block: string): Record<string, unknown> | null {
+  if (!printableLines(block)) return null;
   const lines = block.split('\n');
   const data: Record<string, unknown> = {};
   let index = 0;
@@ -146,7 +151,7 @@ export function readPlainYaml(block: string): Record<string, unknown> | null {
     if (!KEY.test(key) || NON_STRING_KEYS.has(key) || Object.hasOwn(data, key)) return null;
     const rest = line.slice(colon + 1);
     if (rest !== '' && rest[0] !== ' ') return null;
-    const text = rest.trimStart();
+    const text = trimSpaces(rest);
     if (text !== '') {
       const value = inlineValue(text);
       if (value === UNSURE) return null;
@@ -166,7 +171,7 @@ export function readPlainYaml(block: string): Record<string, unknown> | null {
       if (!item) break;
       if (indent === -1) indent = item[1].length;
       else if (item[1].length !== indent) return null;
-      const itemText = next.slice(item[0].length).trimStart();
+      const itemText = trimSpaces(next.slice(item[0].length));
       const value = itemText === '' ? null : inlineValue(itemText);
       if (value === UNSURE || Array.isArray(value)) return null;
       items.push(value);

@@ -24,7 +24,7 @@ const VALUES = [
   `['a''s', 1, true, ~, 2026-02-03]`, '[a: b]', '[a b, c d ]', '[a] x', '{a: b}', '&a x', '*a', '!tag x', '|', '>', '%x', '@x', '`x',
   '<<', '<x', '"q"', '"q\\"x"', `'q''s'`, `'q'x`, `'q' `, '"open', 'x  y', 'x\ty', 'x   ', '日本語', 'emoji 😀', '\u0085x', 'x\u2028y',
   '\u001b[31mred', 'a,b', 'a]b', 'a[b', 'a{b}', 'http://x.y/z?q=1#f', 'C:\\path', '=', '.hidden', '..', '...', '---', 'x ---', '"a # b"',
-  `'a: b'`, '""', `''`, 'x\u00a0y', 'WO-2026-001 through 004',
+  `'a: b'`, '""', `''`, 'x\u00a0y', '\u00a0x', 'x\u3000', 'WO-2026-001 through 004',
 ];
 const KEYS = ['id', 'title', 'a-b', 'a_b', 'A', 'true', 'null', '1', '_x', '__proto__', 'a b', 'tags', 'key'];
 
@@ -126,6 +126,17 @@ describe('plain front matter fast path', () => {
       }
     }
     expect(accepted).toBeGreaterThan(200);
+  });
+
+  it('trims only spaces, and steps aside for characters js-yaml refuses anywhere (comments too)', () => {
+    const cases = ['k: \u00a0x', 'k: x\u2028', 'k: \u00a0', 'k: [a\u3000]', 'k:\n  - \u00a0', 'k: \ufeffx', 'k: \u000bx', 'a: 1\n# c\rb: 2', 'k: \rfoo', 'a: 1\n# \u0000'];
+    for (const block of cases) {
+      const text = `---\n${block}\n---\nb`;
+      const plain = readPlainFrontMatter(text);
+      if (plain) expect({block, ...plain}).toEqual({block, ...general(text)});
+    }
+    expect(readPlainFrontMatter('---\nk: \u00a0x\n---\nb')?.data).toEqual({k: '\u00a0x'});
+    expect(readPlainFrontMatter('---\na: 1\n# \u0000\n---\nb')).toBeNull();
   });
 
   it('reads a typical WO: scalars, dates, numbers, both list forms', () => {
