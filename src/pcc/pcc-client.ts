@@ -1,4 +1,4 @@
-import ky, {HTTPError, type KyInstance, TimeoutError} from 'ky';
+import type {HTTPError, KyInstance, TimeoutError} from 'ky';
 import {normalizeWorkOrder, type LoadProblem, type WorkOrder} from '../workorders/work-order.js';
 import {randomUUID} from 'node:crypto';
 import {setMaxListeners} from 'node:events';
@@ -6,6 +6,19 @@ import {asResponse, keepAliveFetch, rawRequest, RequestTimedOut, ResponseTooLarg
 import {PccError} from './pcc-error.js';
 import {sleep} from '../apply/sleep.js';
 import {field, isArray, isRecord, isString, ShapeError, toTrack, type TrackRecord} from './validate.js';
+
+// ky loads on the first request it sends: importing it loads fetch's whole implementation (tens
+// of ms), which runs that read only files (a local dry run, a database apply) never need.
+type Ky = typeof import('ky');
+let kyLoading: Promise<Ky> | null = null;
+let kyLoaded: Ky | null = null;
+function loadKy(): Promise<Ky> {
+  kyLoading ??= import('ky').then((module) => (kyLoaded = module));
+  return kyLoading;
+}
+// Errors of ky's kinds exist only once ky is loaded: before that, nothing is one.
+const isHttpError = (error: unknown): error is HTTPError => kyLoaded !== null && error instanceof kyLoaded.HTTPError;
+const isTimeoutError = (error: unknown): error is TimeoutError => kyLoaded !== null && error instanceof kyLoaded.TimeoutError;
 
 export const DEFAULT_API = 'http://127.0.0.1:4010';
 export const DEFAULT_PROJECT = 'project-control-center';
@@ -104,9 +117,10 @@ export function createPccClient(options: ClientOptions) {
   };
   /** Stopped by the caller: never retried, always explained as stopped. */
   const stoppedBy = (error: unknown) => Boolean(options.signal?.aborted) || (error as Error)?.name === 'AbortError';
-  const retryReason = (error: unknown) => (error instanceof HTTPError ? `HTTP ${error.response.status}` : error instanceof TimeoutError ? 'timeout' : networkCode(error) ?? (error as Error).message);
+  const retryReason = (error: unknown) => (isHttpError(error) ? `HTTP ${error.response.status}` : isTimeoutError(error) ? 'timeout' : networkCode(error) ?? (error as Error).message);
   const headers = {accept: 'application/json', ...authHeader(options)};
-  const http: KyInstance = ky.create({
+  let kyInstance: KyInstance | null = null;
+  const kyClient = async () => (kyInstance ??= (await loadKy()).default.create({
     prefixUrl: base,
     timeout: timeoutMs,
     headers,
@@ -131,7 +145,7 @@ export function createPccClient(options: ClientOptions) {
         },
       ],
     },
-  });
+  }));
 
   /**
    * A PUT sent straight over the keep-alive transport, with the same retry policy, timeout and
@@ -150,14 +164,16 @@ export function createPccClient(options: ClientOptions) {
         const answer = await rawRequest(url, {method: 'PUT', headers: sendHeaders, body: payload, timeoutMs, signal: options.signal});
         if (answer.status >= 200 && answer.status < 300) return parseJson(answer.body.toString('utf8'));
         // Only a failure builds fetch's objects, so that ky's errors and their explanations apply.
+        const {HTTPError} = await loadKy();
         failure = new HTTPError(asResponse(answer, 'PUT'), new Request(url, {method: 'PUT'}), {} as never);
       } catch (error) {
         if (error instanceof ShapeError) throw await explain(error, 'PUT', route);
+        const {TimeoutError} = await loadKy();
         failure = error instanceof RequestTimedOut ? new TimeoutError(new Request(url, {method: 'PUT'})) : error;
       }
-      const status = failure instanceof HTTPError ? failure.response.status : null;
+      const status = isHttpError(failure) ? failure.response.status : null;
       if (stoppedBy(failure) || attempt > retry.limit || (status !== null && !retry.statusCodes.includes(status))) throw await explain(failure, 'PUT', route);
-      const asked = failure instanceof HTTPError && retry.afterStatusCodes.includes(failure.response.status) ? serverWait(failure.response.headers, retry.maxRetryAfter) : null;
+      const asked = isHttpError(failure) && retry.afterStatusCodes.includes(failure.response.status) ? serverWait(failure.response.headers, retry.maxRetryAfter) : null;
       await sleep(asked ?? Math.min(retry.backoffLimit, retry.jitter(retry.delay(attempt))), options.signal);
       if (options.signal?.aborted) throw await explain(failure, 'PUT', route);
       // Counted after the wait, as ky counts it: a retry stopped during the wait never happened.
@@ -170,10 +186,10 @@ export function createPccClient(options: ClientOptions) {
     const label = `${method} ${route}`;
     if (error instanceof PccError) return error;
     if (stoppedBy(error)) return new PccError('aborted', `${label} was stopped.`, route);
-    if (error instanceof TimeoutError) {
+    if (isTimeoutError(error)) {
       return new PccError('timeout', `The PCC server at ${base} did not answer ${label} within ${timeoutMs / 1000} s; check that it is healthy or raise --timeout.`, route);
     }
-    if (error instanceof HTTPError) {
+    if (isHttpError(error)) {
       const status = error.response.status;
       const contentType = error.response.headers.get('content-type') ?? '';
       const body = await error.response.text().catch(() => '');
@@ -223,6 +239,7 @@ export function createPccClient(options: ClientOptions) {
   async function json(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const route = `/${path}`;
     try {
+      const http = await kyClient();
       const response = await http(path, {method, ...(body === undefined ? {} : {json: body})});
       return parseJson(await response.text());
     } catch (error) {

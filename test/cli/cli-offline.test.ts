@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {ROOT, SAMPLE_WORK_ORDERS, tempDir, writeWorkOrders, workOrderFile} from '../helpers/fixtures.js';
+import {CLI, ROOT, SAMPLE_WORK_ORDERS, tempDir, writeWorkOrders, workOrderFile} from '../helpers/fixtures.js';
 import {runCli} from '../helpers/run-cli.js';
 
 const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
@@ -14,6 +14,21 @@ describe('the CLI without a server', () => {
     expect(help.stdout).toContain('Exit codes: 0 done, 1 failed, 2 usage.');
     const shown = await runCli(['--version']);
     expect(shown).toMatchObject({code: 0, stdout: `${version}\n`});
+  });
+
+  it('a dry run from local files never loads ky or fetch (they load on the first request)', async () => {
+    const probe = path.join(tempDir(), 'probe.mjs');
+    const {writeFileSync} = await import('node:fs');
+    // Node lists every built-in module it has loaded; fetch's implementation is one of them.
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write(`fetch loaded: ${process.moduleLoadList.some((name) => name.includes('undici'))}\\n`));\n");
+    const {spawnSync} = await import('node:child_process');
+    const run = (args: string[]) => spawnSync(process.execPath, ['--import', probe, CLI, ...args], {encoding: 'utf8'});
+    const offline = run(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run', '--json']);
+    expect(offline.status).toBe(0);
+    expect(offline.stderr).toContain('fetch loaded: false');
+    // The probe can tell: a run that asks a server (here one that is not there) loads it.
+    const online = run(['--api', 'http://127.0.0.1:9', '--work-orders', SAMPLE_WORK_ORDERS, '--dry-run', '--json']);
+    expect(online.stderr).toContain('fetch loaded: true');
   });
 
   it('unknown flags, missing folders and missing spec files: one sentence, exit 2, no stack', async () => {
