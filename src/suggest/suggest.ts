@@ -100,11 +100,14 @@ function docOf(item: PlanItem, extras: SuggestExtras | undefined): Doc {
     if (at >= textEnd && titleEnd > 0 && scratch.lastIndexOf(term, titleEnd - 1) >= 0) continue;
     if (tally[term]++ === 0) tallied.push(term);
   }
-  const terms = Int32Array.from(tallied);
-  const counts = new Int32Array(terms.length);
-  for (let at = 0; at < terms.length; at++) {
-    counts[at] = tally[terms[at]];
-    tally[terms[at]] = 0;
+  // Filled by index: Int32Array.from would walk the list through the iterator protocol.
+  const terms = new Int32Array(tallied.length);
+  const counts = new Int32Array(tallied.length);
+  for (let at = 0; at < tallied.length; at++) {
+    const term = tallied[at];
+    terms[at] = term;
+    counts[at] = tally[term];
+    tally[term] = 0;
   }
   tallied.length = 0;
   const links = unique([...item.dependsOn, ...(extras?.mentions ?? [])].filter((id) => !id.includes(':') && id !== item.id));
