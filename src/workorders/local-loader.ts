@@ -8,19 +8,24 @@ export type LoadResult = {workOrders: WorkOrder[]; problems: LoadProblem[]};
 /** Files past this size are read only as far as their front matter needs. */
 const LARGE_FILE_BYTES = 1024 * 1024;
 const HEAD_BYTES = 256 * 1024;
-// One buffer for every read: open, fstat and read are three calls a file, and nothing is
-// allocated per file but the string itself.
+// One buffer for every read, so nothing is allocated per file but the string itself.
 const readBuffer = Buffer.allocUnsafe(LARGE_FILE_BYTES);
 
-/** A file's text (its head when it is large), its size, and whether it is a regular file. */
-function readWorkOrderText(file: string): {text: string; size: number; isFile: boolean} {
+/**
+ * A file's text (its head when it is large), its size, and whether it is a regular file. When the
+ * folder listing already says the file is regular, open, read and close suffice: a read that does
+ * not fill the buffer has the whole file. Anything else (a link, a large file) is asked its size.
+ */
+function readWorkOrderText(file: string, listedRegular: boolean): {text: string; size: number; isFile: boolean} {
   const fd = openSync(file, 'r');
   try {
+    let read = listedRegular ? readSync(fd, readBuffer, 0, LARGE_FILE_BYTES, 0) : -1;
+    if (read >= 0 && read < LARGE_FILE_BYTES) return {text: readBuffer.toString('utf8', 0, read), size: read, isFile: true};
     const stat = fstatSync(fd);
     if (!stat.isFile()) return {text: '', size: stat.size, isFile: false};
     const length = stat.size > LARGE_FILE_BYTES ? HEAD_BYTES : stat.size;
-    const read = readSync(fd, readBuffer, 0, length, 0);
-    return {text: readBuffer.toString('utf8', 0, read), size: stat.size, isFile: true};
+    if (read < 0) read = readSync(fd, readBuffer, 0, length, 0);
+    return {text: readBuffer.toString('utf8', 0, Math.min(read, length)), size: stat.size, isFile: true};
   } finally {
     closeSync(fd);
   }
@@ -63,9 +68,12 @@ export function parseWorkOrderFile(text: string, file: string): ParsedFile {
  * recovered; they never stop the others. Duplicate ids keep the first file in name order.
  */
 export function loadWorkOrdersFromFolder(dir: string): LoadResult {
-  let names: string[];
+  let entries: {name: string; regular: boolean}[];
   try {
-    names = readdirSync(dir).filter((name) => name.toLowerCase().endsWith('.md')).sort();
+    entries = readdirSync(dir, {withFileTypes: true})
+      .filter((entry) => entry.name.toLowerCase().endsWith('.md'))
+      .map((entry) => ({name: entry.name, regular: entry.isFile()}))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${code})`;
@@ -74,11 +82,11 @@ export function loadWorkOrdersFromFolder(dir: string): LoadResult {
   const workOrders: WorkOrder[] = [];
   const problems: LoadProblem[] = [];
   const firstFileById = new Map<string, string>();
-  for (const name of names) {
+  for (const {name, regular} of entries) {
     const file = path.join(dir, name);
     let text: string;
     try {
-      const read = readWorkOrderText(file);
+      const read = readWorkOrderText(file, regular);
       if (!read.isFile) continue;
       text = read.text;
       const size = read.size;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {loadWorkOrdersFromFolder, LoadError} from '../../src/workorders/local-loader.js';
 import {hasUnsafeCharacters, sanitizeText} from '../../src/workorders/sanitize.js';
@@ -82,6 +83,21 @@ describe('loading a work_orders folder', () => {
     const {byId, messages} = loadWith({'WO-2026-010.md': huge});
     expect(byId.get('WO-2026-010')?.title).toBe('Title of WO-2026-010');
     expect(messages).toEqual([expect.stringMatching(/^WO-2026-010\.md: is 3\.4 MB; only its first 256 KB were read$/)]);
+  });
+
+  it('files at the size limit, a linked file and a folder named like a WO', async () => {
+    const {mkdirSync, symlinkSync, writeFileSync} = await import('node:fs');
+    const head = workOrderFile('WO-2026-012');
+    // Exactly 1 MB is read whole; one byte more is read only as far as its first 256 KB.
+    const exact = head + 'x'.repeat(1024 * 1024 - head.length);
+    const over = workOrderFile('WO-2026-013') + 'y'.repeat(1024 * 1024);
+    const dir = writeWorkOrders({...GOOD, 'WO-2026-012.md': exact, 'WO-2026-013.md': over});
+    writeFileSync(path.join(dir, '..', 'elsewhere.md'), workOrderFile('WO-2026-014'));
+    symlinkSync(path.join(dir, '..', 'elsewhere.md'), path.join(dir, 'WO-2026-014.md'));
+    mkdirSync(path.join(dir, 'WO-2026-015.md'));
+    const result = loadWorkOrdersFromFolder(dir);
+    expect(result.workOrders.map((wo) => wo.id)).toEqual(['WO-2026-001', 'WO-2026-002', 'WO-2026-012', 'WO-2026-013', 'WO-2026-014']);
+    expect(result.problems.map(formatProblem)).toEqual(['WO-2026-013.md: is 1.0 MB; only its first 256 KB were read']);
   });
 
   it('control characters and escape sequences in titles: raw kept, safe copy for the screen', () => {
