@@ -8,23 +8,26 @@ export type LoadResult = {workOrders: WorkOrder[]; problems: LoadProblem[]};
 /** Files past this size are read only as far as their front matter needs. */
 const LARGE_FILE_BYTES = 1024 * 1024;
 const HEAD_BYTES = 256 * 1024;
+/** A read this short is the whole file (WO files are a few KB). */
+const TRUSTED_READ_BYTES = 64 * 1024;
 // One buffer for every read, so nothing is allocated per file but the string itself.
 const readBuffer = Buffer.allocUnsafe(LARGE_FILE_BYTES);
 
 /**
  * A file's text (its head when it is large), its size, and whether it is a regular file. When the
- * folder listing already says the file is regular, open, read and close suffice: a read that does
- * not fill the buffer has the whole file. Anything else (a link, a large file) is asked its size.
+ * folder listing already says the file is regular and one read gets under 64 KB, that is the whole
+ * file: open, read and close suffice. Anything else (a link, a bigger file) is asked its size.
  */
 function readWorkOrderText(file: string, listedRegular: boolean): {text: string; size: number; isFile: boolean} {
   const fd = openSync(file, 'r');
   try {
     let read = listedRegular ? readSync(fd, readBuffer, 0, LARGE_FILE_BYTES, 0) : -1;
-    if (read >= 0 && read < LARGE_FILE_BYTES) return {text: readBuffer.toString('utf8', 0, read), size: read, isFile: true};
+    // A big file's read is checked against its size: network file systems may answer in parts.
+    if (read >= 0 && read < TRUSTED_READ_BYTES) return {text: readBuffer.toString('utf8', 0, read), size: read, isFile: true};
     const stat = fstatSync(fd);
     if (!stat.isFile()) return {text: '', size: stat.size, isFile: false};
     const length = stat.size > LARGE_FILE_BYTES ? HEAD_BYTES : stat.size;
-    if (read < 0) read = readSync(fd, readBuffer, 0, length, 0);
+    if (read < Math.min(length, LARGE_FILE_BYTES)) read = readSync(fd, readBuffer, 0, length, 0);
     return {text: readBuffer.toString('utf8', 0, Math.min(read, length)), size: stat.size, isFile: true};
   } finally {
     closeSync(fd);
