@@ -16,8 +16,6 @@ import {applyPlan} from '../src/apply/apply-engine.js';
 import {buildPlan} from '../src/plan/build-plan.js';
 import {createPccClient} from '../src/pcc/pcc-client.js';
 import {parseTrackSpec} from '../src/spec/spec-parser.js';
-import {suggestionContext} from '../src/suggest/context.js';
-import {createSuggester} from '../src/suggest/suggest.js';
 import {App} from '../src/ui/app.js';
 import {loadWorkOrdersFromFolder} from '../src/workorders/local-loader.js';
 import {generateProject, type GeneratedProject} from './generate.js';
@@ -26,6 +24,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const SEED = path.join(ROOT, 'assets/WO-2026-115-track-assignment-pcc.md');
 const PROBE = path.join(ROOT, 'bench/rss-probe.mjs');
+const PLAN_PROBE = path.join(ROOT, 'bench/plan-probe.ts');
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const SIZES = quick ? [114, 1000] : [114, 1000, 10_000];
@@ -115,31 +114,14 @@ async function keystrokes(scratch: string): Promise<{median: number; p95: number
   return {median: round(median(all), 2), p95: round(percentile(all, 95), 2), byKey};
 }
 
-/** CPU time of the suggestions alone (reading context, learning, calibrating, suggesting) and of the whole plan with them. */
+/**
+ * The suggestion and plan CPU times, in a process of their own: as in one CLI run, and not in
+ * this one, whose heap still holds the keystroke measurement's rendered 10,000 WOs.
+ */
 function planMs(project: GeneratedProject): {suggestMs: number; suggestFirstMs: number; planMs: number; suggestions: number} {
-  const spec = parseTrackSpec(readFileSync(project.specFile, 'utf8'), project.specFile);
-  const {workOrders} = loadWorkOrdersFromFolder(project.workOrdersDir);
-  const cpu = () => {
-    const used = process.cpuUsage();
-    return (used.user + used.system) / 1000;
-  };
-  const suggestTimes: number[] = [];
-  const planTimes: number[] = [];
-  let suggestions = 0;
-  // Cheap enough to run more often than the rest: the median of 9 steadies a noisy machine.
-  for (let run = 0; run < RUNS + 4; run++) {
-    const plain = buildPlan({spec, workOrders, serverTracks: [], project: 'bench', api: null});
-    let started = cpu();
-    const context = suggestionContext(workOrders, spec);
-    suggestions = createSuggester(context.extras, context.coherentNoTrack)(plain.items, plain.tracks).size;
-    suggestTimes.push(cpu() - started);
-    started = cpu();
-    const {extras, coherentNoTrack} = suggestionContext(workOrders, spec);
-    buildPlan({spec, workOrders, serverTracks: [], project: 'bench', api: null, suggest: createSuggester(extras, coherentNoTrack)});
-    planTimes.push(cpu() - started);
-  }
-  // The first run is the one a CLI process pays: the code is not yet compiled for speed.
-  return {suggestMs: median(suggestTimes), suggestFirstMs: suggestTimes[0], planMs: median(planTimes), suggestions};
+  const probe = spawnSync(process.execPath, [...process.execArgv, PLAN_PROBE, project.specFile, project.workOrdersDir, String(RUNS + 4)], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']});
+  if (probe.status !== 0) throw new Error(`the planning probe failed (exit ${probe.status})`);
+  return JSON.parse(probe.stdout);
 }
 
 async function freePort(): Promise<number> {

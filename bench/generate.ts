@@ -21,7 +21,7 @@ const TRACKS = Object.keys(VOCABULARY);
 const FILLER = ['improve', 'refine', 'extend', 'rework', 'harden', 'document', 'measure', 'streamline'];
 
 /** A small deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

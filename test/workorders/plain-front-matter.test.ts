@@ -2,6 +2,8 @@ import {isDeepStrictEqual} from 'node:util';
 import matter from 'gray-matter';
 import yaml from 'js-yaml';
 import {describe, expect, it} from 'vitest';
+// Seeded, so a failing case can be replayed.
+import {random} from '../../bench/generate.js';
 import {readPlainFrontMatter} from '../../src/workorders/plain-front-matter.js';
 import {readFrontMatter} from '../../src/workorders/front-matter.js';
 
@@ -27,18 +29,6 @@ const VALUES = [
   `'a: b'`, '""', `''`, 'x\u00a0y', '\u00a0x', 'x\u3000', 'WO-2026-001 through 004',
 ];
 const KEYS = ['id', 'title', 'a-b', 'a_b', 'A', 'true', 'null', '1', '_x', '__proto__', 'a b', 'tags', 'key'];
-
-/** A small seeded generator, so a failure names a case that can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomFrontMatter(next: () => number): string {
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
