@@ -1,4 +1,4 @@
-import {closeSync, fstatSync, openSync, readdirSync, readSync} from 'node:fs';
+import {closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {readFrontMatter} from './front-matter.js';
 import {type LoadProblem, type WorkOrder, looksLikeWorkOrderId, mentionedIds, normalizeWorkOrder} from './work-order.js';
@@ -19,7 +19,10 @@ const readBuffer = Buffer.allocUnsafe(LARGE_FILE_BYTES);
  * file: open, read and close suffice. Anything else (a link, a bigger file) is asked its size.
  */
 function readWorkOrderText(file: string, listedRegular: boolean): {text: string; size: number; isFile: boolean} {
-  const fd = openSync(file, 'r');
+  // A link may lead to a pipe, whose open would wait for a writer forever: what is not a regular
+  // file is never opened, and the open that follows the check does not wait either.
+  if (!listedRegular && !statSync(file).isFile()) return {text: '', size: 0, isFile: false};
+  const fd = openSync(file, listedRegular ? constants.O_RDONLY : constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     let read = listedRegular ? readSync(fd, readBuffer, 0, LARGE_FILE_BYTES, 0) : -1;
     // A big file's read is checked against its size: network file systems may answer in parts.
@@ -31,6 +34,14 @@ function readWorkOrderText(file: string, listedRegular: boolean): {text: string;
     return {text: readBuffer.toString('utf8', 0, Math.min(read, length)), size: stat.size, isFile: true};
   } finally {
     closeSync(fd);
+  }
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -71,11 +82,11 @@ export function parseWorkOrderFile(text: string, file: string): ParsedFile {
  * recovered; they never stop the others. Duplicate ids keep the first file in name order.
  */
 export function loadWorkOrdersFromFolder(dir: string): LoadResult {
-  let entries: {name: string; regular: boolean}[];
+  let entries: {name: string; regular: boolean; special: boolean}[];
   try {
     entries = readdirSync(dir, {withFileTypes: true})
       .filter((entry) => entry.name.toLowerCase().endsWith('.md'))
-      .map((entry) => ({name: entry.name, regular: entry.isFile()}))
+      .map((entry) => ({name: entry.name, regular: entry.isFile(), special: entry.isFIFO() || entry.isSocket() || entry.isCharacterDevice() || entry.isBlockDevice()}))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -85,12 +96,16 @@ export function loadWorkOrdersFromFolder(dir: string): LoadResult {
   const workOrders: WorkOrder[] = [];
   const problems: LoadProblem[] = [];
   const firstFileById = new Map<string, string>();
-  for (const {name, regular} of entries) {
+  for (const {name, regular, special} of entries) {
     const file = path.join(dir, name);
     let text: string;
     try {
-      const read = readWorkOrderText(file, regular);
-      if (!read.isFile) continue;
+      const read = special ? null : readWorkOrderText(file, regular);
+      if (!read?.isFile) {
+        // A folder named like a WO is just not one; a pipe, socket or device is worth a word.
+        if (special || !isFolder(file)) problems.push({file: name, level: 'note', message: 'is not a regular file (a pipe, socket or device, or a link to one); skipped'});
+        continue;
+      }
       text = read.text;
       const size = read.size;
       if (size > LARGE_FILE_BYTES) {

@@ -94,6 +94,23 @@ describe('the CLI without a server', () => {
     expect(json.warnings).toEqual([expect.stringMatching(/^WO-2026-021\.md:3: front matter is not valid YAML/)]);
   });
 
+  it('a pipe named like a WO, or a link to one, is skipped with a note instead of waiting for a writer', async () => {
+    const {mkdirSync, symlinkSync} = await import('node:fs');
+    const {spawnSync} = await import('node:child_process');
+    const dir = writeWorkOrders({'WO-2026-030.md': workOrderFile('WO-2026-030'), 'WO-2026-031.md': workOrderFile('WO-2026-031')});
+    const outside = path.join(dir, '..', 'pipe');
+    expect(spawnSync('mkfifo', [path.join(dir, 'WO-2026-032.md'), outside]).status).toBe(0);
+    symlinkSync(outside, path.join(dir, 'WO-2026-033.md'));
+    mkdirSync(path.join(dir, 'WO-2026-034.md'));
+    // In a child with a deadline: opening a pipe for reading blocks the whole process.
+    const run = spawnSync(process.execPath, [CLI, '--work-orders', dir, '--dry-run', '--json'], {encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL'});
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.totals.workOrders).toBe(2);
+    expect(json.warnings).toEqual(['WO-2026-032.md', 'WO-2026-033.md'].map((name) => `${name}: is not a regular file (a pipe, socket or device, or a link to one); skipped`));
+  });
+
   it('the wizard without a terminal says what to pass and exits 2', async () => {
     const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS]);
     expect(run).toMatchObject({code: 2, stderr: 'The wizard needs an interactive terminal; without one pass --dry-run, --plan-out FILE, or --apply FILE --yes.\n'});
