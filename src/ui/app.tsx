@@ -12,6 +12,7 @@ import {Done, type DoneFiles} from './screens/done.js';
 import {currentCounts, Overview} from './screens/overview.js';
 import {TrackReview} from './screens/track-review.js';
 import {pickerChoices} from './state/picker.js';
+import {wrapLine} from './state/wrap.js';
 import {splitKeys} from './keys.js';
 import {initialState, reduce, type ApplyPathView} from './state/wizard-state.js';
 import {accent, type Theme} from './theme.js';
@@ -105,7 +106,7 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
 
   let body: React.ReactNode;
   if (state.overlay === 'help') body = <HelpOverlay screen={state.screen} rows={state.viewport.rows} columns={state.viewport.columns} />;
-  else if (state.overlay === 'warnings') body = <Warnings lines={warnings} rows={state.viewport.rows} />;
+  else if (state.overlay === 'warnings') body = <Warnings lines={warnings} rows={state.viewport.rows} columns={state.viewport.columns} />;
   else if (state.overlay === 'details') body = <Details state={state} />;
   else if (state.overlay === 'quit') {
     body = (
@@ -140,19 +141,36 @@ function movedCount(state: {review: {past: readonly {ids: readonly string[]}[]}}
   return new Set(state.review.past.flatMap((edit) => edit.ids)).size;
 }
 
-/** The load warnings, one line each, as many as fit. */
-function Warnings({lines, rows}: {lines: readonly string[]; rows: number}) {
+/** The load warnings, wrapped to the width (each names a file and what to do), as many as fit. */
+function Warnings({lines, rows, columns}: {lines: readonly string[]; rows: number; columns: number}) {
   const room = Math.max(1, rows - 7);
+  // Inside the border and padding; a warning's second line is indented under its first.
+  const width = Math.max(10, columns - 4);
+  const shown: string[] = [];
+  let whole = 0;
+  for (const line of lines) {
+    const text = sanitizeText(line);
+    const [first] = wrapLine(text, width);
+    const tail = text.slice(first.length).replace(/^ /, '');
+    const wrapped = [first, ...(tail ? wrapLine(tail, width - 2).map((part) => `  ${part}`) : [])];
+    if (shown.length + wrapped.length > room) {
+      // One warning taller than the room is still shown as far as it fits.
+      if (!shown.length) shown.push(...wrapped.slice(0, room));
+      break;
+    }
+    shown.push(...wrapped);
+    whole++;
+  }
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Load warnings ({lines.length})</Text>
       {lines.length ? null : <Text>None: every work order file was read cleanly.</Text>}
-      {lines.slice(0, room).map((line, index) => (
+      {shown.map((line, index) => (
         <Text key={index} wrap="truncate-end">
-          {sanitizeText(line)}
+          {line}
         </Text>
       ))}
-      <Text dimColor wrap="truncate-end">{lines.length > room ? `${lines.length - room} more in the report · ` : ''}Any key closes.</Text>
+      <Text dimColor wrap="truncate-end">{lines.length > whole ? `${lines.length - whole} more in the report · ` : ''}Any key closes.</Text>
     </Box>
   );
 }

@@ -283,6 +283,18 @@ describe('load warnings inside the wizard', () => {
     await waitFor(() => expect(stripVTControlCharacters(view.lastFrame() ?? '')).toContain('Load warnings (1)'));
     expect(stripVTControlCharacters(view.lastFrame() ?? '')).toContain('WO-2026-118.md:9: front matter is not valid YAML');
     view.unmount();
+    // A warning wider than the terminal wraps, so its advice (at the end) can be read.
+    const long = `GET /repos/project-control-center/work-orders: WO-2026-096 has status "archived", which PCC does not list; it is kept and planned, fix its status to be sure PCC shows it`;
+    const narrow = render(<App plan={plan} theme={{color: false}} title="t" warnings={[long, 'WO-2026-118.md:9: front matter is not valid YAML']} startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />);
+    narrow.stdin.write('w');
+    await waitFor(() => expect(stripVTControlCharacters(narrow.lastFrame() ?? '')).toContain('Load warnings (2)'));
+    const lines = stripVTControlCharacters(narrow.lastFrame() ?? '').split('\n');
+    const inside = lines.map((line) => line.replace(/^│ ?|\s*│$/g, '').trim()).filter(Boolean);
+    expect(inside.join(' ')).toContain(long);
+    expect(inside).toContain('WO-2026-118.md:9: front matter is not valid YAML');
+    expect(lines.every((line) => stringWidth(line) <= 100)).toBe(true);
+    expect(lines.some((line) => line.includes('…'))).toBe(false);
+    narrow.unmount();
     const {pickerChoices} = await import('../../src/ui/state/picker.js');
     const suggested = {...plan, items: plan.items.map((item) => (item.id === 'WO-2026-020' ? {...item, suggestion: {key: 'economy', confidence: 0.3, reason: 'x', runnerUp: null, candidates: [{key: 'economy', confidence: 0.3}]}} : item))};
     const state = press(press(initialState(suggested), {downArrow: true}, {return: true}), 'm');
