@@ -163,13 +163,33 @@ function bar(count: number, max: number, width = 30): string {
   return '█'.repeat(count > 0 ? Math.max(1, cells) : 0);
 }
 
+/** How an apply ended, for the report's title. */
+function appliedHow(apply: ApplyOutcome | undefined): string {
+  if (!apply || apply.verified) return 'applied';
+  if (apply.refusal) return 'not applied';
+  return apply.stopped ? 'stopped before the end' : 'applied with differences';
+}
+
+/** What an apply that did not verify left behind, in one sentence. */
+function unfinishedApply(apply: ApplyOutcome, changes: Report['changes']): string {
+  if (apply.refusal) return 'Nothing was changed; the counts below are the plan\'s.';
+  const planned = changes.assign + changes.move + changes.clear;
+  const done = apply.applied + apply.resumed;
+  const open = Math.max(0, planned - done);
+  return `${done} of ${planned} changes were made${open ? `, ${open} were not` : ''}${apply.failed.length ? ` (${apply.failed.length} failed)` : ''}; the counts below are the plan's, not the target's. Apply the same plan again to finish: it resumes where this run ended.`;
+}
+
 export function renderMarkdown(report: Report, plan: Plan): string {
   const itemById = new Map(plan.items.map((item) => [item.id, item]));
   const title = (id: string) => md(itemById.get(id)?.title ?? '');
   const lines: string[] = [];
-  const heading = report.mode === 'applied' ? 'Track assignment applied' : report.mode === 'dry-run' ? 'Track assignment (dry run)' : 'Track assignment plan';
+  const apply = report.mode === 'applied' ? report.apply : undefined;
+  const heading = report.mode === 'dry-run' ? 'Track assignment (dry run)' : report.mode === 'plan' ? 'Track assignment plan' : `Track assignment ${appliedHow(apply)}`;
   lines.push(`# ${heading}: ${md(report.project)}`, '');
   lines.push(`Spec: ${md(report.spec)} · generated ${report.generatedAt}`, '');
+  // The counts below are the plan's: say so plainly when the target does not hold all of it.
+  const unfinished = apply && !apply.verified ? unfinishedApply(apply, report.changes) : null;
+  if (unfinished) lines.push(`**${unfinished}**`, '');
   lines.push('## Summary', '');
   lines.push(`- Work orders: ${report.totals.workOrders}`);
   lines.push(`- On a track: ${report.totals.onTracks} across ${report.tracks.length} tracks`);
@@ -180,8 +200,7 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   if (report.apply?.target) lines.push(`- Applied to: ${md(report.apply.target)}`);
   lines.push(`- Changes: ${changes.createTracks} tracks to create${changes.deleteTracks ? `, ${changes.deleteTracks} duplicate tracks to merge and delete` : ''}, ${changes.assign} to assign, ${changes.move} to move, ${changes.clear} to clear, ${changes.unchanged} unchanged`);
   if (report.apply?.refusal) lines.push(`- Not applied, nothing was changed: ${md(report.apply.refusal)}`);
-  if (report.apply) {
-    const apply = report.apply;
+  if (apply) {
     lines.push(`- Applied: ${apply.applied} changes${apply.resumed ? ` (${apply.resumed} already done by an earlier run, resumed)` : ''}, ${apply.failed.length} failed, ${apply.retries} retries, ${(apply.durationMs / 1000).toFixed(1)} s`);
     lines.push(`- Tracks created: ${apply.tracksCreated.length ? apply.tracksCreated.map(md).join(', ') : 'none'}${apply.tracksReused.length ? `; reused: ${apply.tracksReused.map(md).join(', ')}` : ''}`);
     lines.push(`- Verification: ${apply.verified ? `${whatMatches(apply.targetKind)} matches the plan` : `FAILED, ${apply.mismatches.length} differences`}${apply.stopped ? ' (the run was stopped before the end)' : ''}`);
@@ -197,7 +216,7 @@ export function renderMarkdown(report: Report, plan: Plan): string {
       lines.push('');
     }
   }
-  lines.push('', '## Distribution', '', '| Track | WOs | |', '|---|---:|---|');
+  lines.push('', unfinished ? '## Distribution, as planned' : '## Distribution', '', '| Track | WOs | |', '|---|---:|---|');
   const max = Math.max(0, ...report.tracks.map((track) => track.count), report.none.length, report.needsReview.length);
   for (const track of report.tracks) {
     const note = track.exists ? '' : ' (new)';

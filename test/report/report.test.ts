@@ -40,6 +40,24 @@ describe('the report', () => {
     expect(hasUnsafeCharacters(markdown.replace(/\n/g, ''))).toBe(false);
   });
 
+  it('an apply that stopped, failed or was refused is titled so, and says the counts are the plan\'s', () => {
+    const outcome = {target: 'http://pcc (project pcc)', targetKind: 'api' as const, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 16, resumed: 0, failed: [], retries: 0, stopped: true, verified: false, mismatches: ['WO-2026-025 is on no track, the plan says "Constitution"'], undoPlan: null, durationMs: 900};
+    const stopped = renderMarkdown(buildReport(plan, {mode: 'applied', apply: outcome}), plan);
+    expect(stopped).toMatch(/^# Track assignment stopped before the end: pcc$/m);
+    expect(stopped).toContain("**16 of 97 changes were made, 81 were not; the counts below are the plan's, not the target's. Apply the same plan again to finish: it resumes where this run ended.**");
+    expect(stopped).toContain('## Distribution, as planned');
+    const failed = renderMarkdown(buildReport(plan, {mode: 'applied', apply: {...outcome, stopped: false, applied: 90, resumed: 5, failed: [{id: 'WO-2026-037', error: 'HTTP 500'}, {id: 'WO-2026-111', error: 'HTTP 500'}]}}), plan);
+    expect(failed).toMatch(/^# Track assignment applied with differences: pcc$/m);
+    expect(failed).toContain('**95 of 97 changes were made, 2 were not (2 failed);');
+    const refused = renderMarkdown(buildReport(plan, {mode: 'applied', apply: {...outcome, stopped: false, applied: 0, refusal: 'another run holds the lock'}}), plan);
+    expect(refused).toMatch(/^# Track assignment not applied: pcc$/m);
+    expect(refused).toContain("**Nothing was changed; the counts below are the plan's.**");
+    const verified = renderMarkdown(buildReport(plan, {mode: 'applied', apply: {...outcome, stopped: false, applied: 97, verified: true, mismatches: []}}), plan);
+    expect(verified).toMatch(/^# Track assignment applied: pcc$/m);
+    expect(verified).not.toContain('the counts below');
+    expect(verified).toContain('\n## Distribution\n');
+  });
+
   it('a guess the review settled says where the WO went, not "left for review"', () => {
     const suggested = buildPlan({spec: seedSpec(), workOrders: loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders, serverTracks: [], project: 'pcc', api: null, suggest: createSuggester(), minConfidence: 0.99});
     const guessed = suggested.items.find((item) => item.suggestion && item.source === 'uncategorized')!;
