@@ -83,6 +83,28 @@ describe('defects that must not come back', () => {
     expect(frame).not.toMatch(/█+ 0\/0/);
   });
 
+  it('the apply screen fits the terminal: the chart first, then the newest log lines', () => {
+    const log = ['Applying to http://x (project pcc).', 'Created track Foundation.', 'Created track Economy.', 'WO-2026-001: retry 1 (HTTP 503)', 'WO-2026-002: retry 1 (HTTP 503)', 'WO-2026-003: failed (HTTP 500)'];
+    const at = (rows: number, columns: number) => {
+      const started = reduce(initialState(plan, {rows, columns}), {type: 'apply-started', counts: {}, now: Date.now()});
+      const state = {...started, screen: 'apply' as const, apply: {...started.apply!, log, done: 16, total: 100, alreadyDone: 3}};
+      return stripVTControlCharacters(render(<ApplyScreen state={state} theme={{color: false}} now={Date.now()} />).lastFrame() ?? '').split('\n');
+    };
+    // Title, notice and key hints take three more lines around this screen.
+    const roomy = at(30, 100);
+    expect(roomy.filter((line) => line.includes('WO-2026-00'))).toHaveLength(3);
+    expect(roomy.length).toBeLessThanOrEqual(27);
+    const small = at(20, 60);
+    expect(small.length).toBeLessThanOrEqual(17);
+    expect(small).toContainEqual(expect.stringContaining('No track'));
+    expect(small.at(-1)).toContain('WO-2026-003: failed');
+    expect(small.some((line) => line.includes('16/100'))).toBe(true);
+    const tiny = at(12, 60);
+    expect(tiny.length).toBeLessThanOrEqual(9);
+    expect(tiny).toContainEqual(expect.stringMatching(/… \d+ more below \(the report has them all\)/));
+    expect(tiny.some((line) => line.includes('16/100'))).toBe(true);
+  });
+
   it('the picker marks its cursor with a character, not only reverse video (FORCE_COLOR=0)', async () => {
     const view = render(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />);
     view.stdin.write('\r');

@@ -34,22 +34,34 @@ export function rateAndEta(view: ApplyView, now: number): {rate: number; etaSeco
   return {rate, etaSeconds: rate > 0 && !view.paused ? left / rate : null};
 }
 
+/** Lines around the screen's body: the title above, the notice and the key hints below. */
+const FRAME_LINES = 3;
+/** The screen's own lines besides the chart and the log: heading, progress, retries. */
+const OWN_LINES = 3;
+
 export function ApplyScreen({state, theme, now}: {state: WizardState; theme: Theme; now: number}) {
   const view = state.apply!;
   const {rate, etaSeconds} = rateAndEta(view, now);
   const width = Math.max(10, Math.min(40, state.viewport.columns - 40));
+  // Never taller than the terminal: the chart comes first, the log takes what is left.
+  const room = Math.max(1, state.viewport.rows - FRAME_LINES - OWN_LINES);
+  const allRows = distributionRows(state, view.counts);
+  const chartRows = allRows.length <= room ? allRows : allRows.slice(0, Math.max(0, room - 1));
+  const hiddenRows = allRows.length - chartRows.length;
+  const log = view.log.slice(Math.max(0, view.log.length - (room - chartRows.length - (hiddenRows ? 1 : 0))));
   return (
     <Box flexDirection="column">
-      <Text bold>{view.stopping ? 'Stopping…' : view.paused ? 'Paused: the server is unreachable (Ctrl-C stops; running again resumes)' : 'Applying'}</Text>
-      <BarChart rows={distributionRows(state, view.counts)} width={state.viewport.columns} theme={theme} scaleMax={finalScale(state)} />
-      <Text>
+      <Text bold wrap="truncate-end">{view.stopping ? 'Stopping…' : view.paused ? 'Paused: the server is unreachable (Ctrl-C stops; running again resumes)' : 'Applying'}</Text>
+      <BarChart rows={chartRows} width={state.viewport.columns} theme={theme} scaleMax={finalScale(state)} />
+      {hiddenRows ? <Text dimColor wrap="truncate-end">{`… ${hiddenRows} more below (the report has them all)`}</Text> : null}
+      <Text wrap="truncate-end">
         {progressBar(view.done, view.total, width)} {view.done}/{view.total} · {rate.toFixed(1)}/s · ETA {etaSeconds === null ? '—' : `${Math.ceil(etaSeconds)} s`}
         {view.alreadyDone ? ` · ${view.alreadyDone} already done` : ''}
       </Text>
-      <Text color={view.failures.length ? accent(theme, 'error') : undefined}>
+      <Text color={view.failures.length ? accent(theme, 'error') : undefined} wrap="truncate-end">
         Retries: {view.retries} · Failed: {view.failures.length}
       </Text>
-      {view.log.map((line, index) => (
+      {log.map((line, index) => (
         <Text key={index} dimColor wrap="truncate-end">
           {sanitizeText(line)}
         </Text>
