@@ -254,6 +254,10 @@ describe('friction', () => {
     expect(undone.notice).toBe('Undone: moved WO-2026-032 back to Runner Reliability.');
     expect(currentItems(undone)[undone.cursor].id).toBe('WO-2026-032');
     expect(press(undone, {input: 'r', ctrl: true}).notice).toBe('Redone: moved WO-2026-032 to No track.');
+    // A WO sent from Needs review to no track goes back to Needs review, and the notice says so.
+    const reviewed = press(open('@review'), 'n');
+    expect(reviewed.notice).toBe('Moved 1 to No track. u undoes.');
+    expect(press(reviewed, 'u').notice).toMatch(/^Undone: moved WO-\d{4}-\d+ back to Needs review\.$/);
   });
 
   it('Esc first clears a kept filter, then leaves the track', () => {

@@ -9,7 +9,7 @@ import type {Plan} from '../../plan/plan-types.js';
 import type {ApplyOutcome} from '../../report/report.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
-import {ALL_GROUP, carryMembers, groupKeys, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
+import {ALL_GROUP, carryMembers, groupKeys, groupOf, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
 import {pickerChoices, type PickerChoice} from './picker.js';
 
 export type Overlay = 'help' | 'details' | 'quit' | 'warnings' | null;
@@ -161,7 +161,8 @@ function history(state: WizardState, direction: 'undo' | 'redo'): WizardState {
   carryMembers(state.review.plan, review.plan, edit.ids, review.indexById);
   // Say what changed back, and keep the cursor on that WO when it is in this list again.
   const first = review.plan.items[review.indexById.get(edit.ids[0])!];
-  const where = first?.plannedKey === null ? 'No track' : sanitizeText(groupName(review.plan, first?.plannedKey ?? ''));
+  // Its group, not just its track: a WO with no track may be back in Needs review.
+  const where = first ? sanitizeText(groupName(review.plan, groupOf(first))) : 'its place';
   const what = edit.ids.length === 1 ? sanitizeText(edit.ids[0]) : `${edit.ids.length} work orders`;
   const moved = {...state, review, selected: new Set<string>(), notice: `${direction === 'undo' ? 'Undone' : 'Redone'}: moved ${what} ${direction === 'undo' ? 'back ' : ''}to ${where}.`};
   const index = currentItems(moved).findIndex((item) => item.id === edit.ids[0]);
