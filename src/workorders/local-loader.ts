@@ -10,6 +10,7 @@ const LARGE_FILE_BYTES = 1024 * 1024;
 const HEAD_BYTES = 256 * 1024;
 /** A read this short is the whole file (WO files are a few KB). */
 const TRUSTED_READ_BYTES = 64 * 1024;
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 // One buffer for every read, so nothing is allocated per file but the string itself.
 const readBuffer = Buffer.allocUnsafe(LARGE_FILE_BYTES);
 
@@ -20,9 +21,10 @@ const readBuffer = Buffer.allocUnsafe(LARGE_FILE_BYTES);
  */
 function readWorkOrderText(file: string, listedRegular: boolean): {text: string; size: number; isFile: boolean} {
   // A link may lead to a pipe, whose open would wait for a writer forever: what is not a regular
-  // file is never opened, and the open that follows the check does not wait either.
+  // file is never opened. The open itself never waits either (a file can be swapped for a pipe
+  // after the listing); for a regular file the flag changes nothing.
   if (!listedRegular && !statSync(file).isFile()) return {text: '', size: 0, isFile: false};
-  const fd = openSync(file, listedRegular ? constants.O_RDONLY : constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const fd = openSync(file, OPEN_FLAGS);
   try {
     let read = listedRegular ? readSync(fd, readBuffer, 0, LARGE_FILE_BYTES, 0) : -1;
     // A big file's read is checked against its size: network file systems may answer in parts.
