@@ -132,7 +132,7 @@ describe('WO files PCC cannot see', () => {
     const {writeWorkOrders} = await import('../helpers/fixtures.js');
     const dir = writeWorkOrders({'WO-2026-900.md': '---\nid: WO-2026-900\ntitle: Open ended\nstatus: ready\n\nBody without a closing line.\n'});
     const run = await runCli(['--work-orders', dir, '--dry-run', '--json']);
-    expect(JSON.parse(run.stdout).warnings).toEqual(expect.arrayContaining([expect.stringContaining('WO-2026-900.md:1: front matter is never closed (no second `---` line); add one after the last field')]));
+    expect(JSON.parse(run.stdout).warnings).toEqual(expect.arrayContaining([expect.stringContaining('WO-2026-900.md:1: front matter is never closed (no line starting with `---` after it); add a `---` line after the last field')]));
   });
 });
 

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest';
 // Seeded, so a failing case can be replayed.
 import {random} from '../../bench/generate.js';
 import {readPlainFrontMatter} from '../../src/workorders/plain-front-matter.js';
-import {readFrontMatter} from '../../src/workorders/front-matter.js';
+import {isEmptyBlock, readFrontMatter} from '../../src/workorders/front-matter.js';
 
 /** The reference: gray-matter with js-yaml 4 as its engine, as PCC-style readers use it (null when it throws). */
 function general(text: string): {data: unknown; body: string} | null {
@@ -97,11 +97,26 @@ describe('plain front matter fast path', () => {
     }
     expect(compared).toBeGreaterThan(500);
     // Edges of the delimiters themselves.
-    const edges = ['---  \nid: a\n---\nbody', '---\nid: a\n---x\nbody\n---\n', '---\nid: a\n----\nbody\n---\nmore', '---\n# only a comment\n---\nbody', '---\n---\nbody', '---\n\n---\n\n\nbody', '---\nid: a\n---'];
+    const edges = ['---\nid: WO-2026-001\ntitle: Real\n--- # end of front matter\nid: WO-2026-999\nstatus: done\n', '---\nid: a\n---x\nbody', '---  \nid: a\n---\nbody', '---\nid: a\n---x\nbody\n---\n', '---\nid: a\n----\nbody\n---\nmore', '---\n# only a comment\n---\nbody', '---\n---\nbody', '---\n\n---\n\n\nbody', '---\nid: a\n---'];
     for (const text of edges) {
       const read = readFrontMatter(text, 'x.md');
       expect({text, data: read.data, body: read.body}).toEqual({text, ...general(text)});
     }
+  });
+
+  it('judges a block of comments and blank lines empty as gray-matter does, in time linear in its length', () => {
+    const reference = (block: string) => block.replace(/^\s*#[^\n]+/gm, '').trim() === '';
+    const lines = ['', '  ', '\t', '#', '# c', '  # c', '\u00a0# c', '\u3000#c', '#\u00a0', '\r', 'a: 1', ' #', '##', 'x # y'];
+    const next = random(11);
+    for (let round = 0; round < 3000; round++) {
+      const block = Array.from({length: 1 + Math.floor(next() * 5)}, () => lines[Math.floor(next() * lines.length)]).join('\n');
+      expect({block, empty: isEmptyBlock(block)}).toEqual({block, empty: reference(block)});
+    }
+    // A long run of blank lines in a block the fast path leaves to js-yaml: read, not stalled.
+    const text = `---\nid: WO-2026-001\ntitle: t\nx: [\n${'\n'.repeat(300_000)}---\nbody\n`;
+    const read = readFrontMatter(text, 'x.md');
+    expect(read.recovered).toBe(true);
+    expect(read.data).toMatchObject({id: 'WO-2026-001', title: 't'});
   });
 
   it('types each edge value as js-yaml does, inline, in lists and in flow lists', () => {
