@@ -1,6 +1,7 @@
 import {closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {readFrontMatter} from './front-matter.js';
+import {sanitizeText} from './sanitize.js';
 import {type LoadProblem, type WorkOrder, looksLikeWorkOrderId, mentionedIds, normalizeWorkOrder} from './work-order.js';
 
 export type LoadResult = {workOrders: WorkOrder[]; problems: LoadProblem[]};
@@ -98,6 +99,8 @@ export function loadWorkOrdersFromFolder(dir: string): LoadResult {
   const workOrders: WorkOrder[] = [];
   const problems: LoadProblem[] = [];
   const firstFileById = new Map<string, string>();
+  // Ids that differ only in case or in characters the screen never shows read as one WO.
+  const firstByLook = new Map<string, {id: string; file: string}>();
   for (const {name, regular, special} of entries) {
     const file = path.join(dir, name);
     let text: string;
@@ -127,9 +130,18 @@ export function loadWorkOrdersFromFolder(dir: string): LoadResult {
       }
       firstFileById.set(workOrder.id, name);
       workOrders.push(workOrder);
+      const look = sanitizeText(workOrder.id).toLowerCase();
+      const twin = firstByLook.get(look);
+      if (twin) problems.push({file: name, level: 'warning', message: `has id ${spelled(workOrder.id)}, which reads the same as ${spelled(twin.id)} in ${twin.file} (it differs in case or in invisible characters); renumber one so that nobody mistakes one for the other`});
+      else firstByLook.set(look, {id: workOrder.id, file: name});
     }
   }
   return {workOrders, problems};
+}
+
+/** An id with every character outside printable ASCII spelled as its code point, so look-alikes differ on screen. */
+function spelled(id: string): string {
+  return `"${id.replace(/[^\x20-\x7e]/gu, (character) => `\\u{${character.codePointAt(0)!.toString(16)}}`)}"`;
 }
 
 /** A load failure the CLI shows as one sentence. */

@@ -110,6 +110,20 @@ describe('loading a work_orders folder', () => {
     expect(hasUnsafeCharacters(wo.safeTitle)).toBe(false);
   });
 
+  it('ids that read the same on screen (case, invisible characters) are both kept, with a warning naming both', () => {
+    const {messages, byId} = loadWith({
+      'WO-2026-004.md': workOrderFile('WO-2026-004'),
+      'WO-2026-004b.md': '---\nid: "WO-2026-004\\u200B"\ntitle: Twin\n---\n',
+      'WO-2026-005.md': workOrderFile('WO-2026-005'),
+      'wo-2026-005.md': '---\nid: wo-2026-005\ntitle: Lower\n---\n',
+    });
+    expect(byId.has('WO-2026-004\u200B')).toBe(true);
+    expect(messages).toEqual([
+      'WO-2026-004b.md: has id "WO-2026-004\\u{200b}", which reads the same as "WO-2026-004" in WO-2026-004.md (it differs in case or in invisible characters); renumber one so that nobody mistakes one for the other',
+      'wo-2026-005.md: has id "wo-2026-005", which reads the same as "WO-2026-005" in WO-2026-005.md (it differs in case or in invisible characters); renumber one so that nobody mistakes one for the other',
+    ]);
+  });
+
   it('a file without an id nor a WO-like name is an error and skipped', () => {
     const {messages, workOrders} = loadWith({'notes.md': '---\ntitle: Loose notes\n---\n'});
     expect(workOrders).toHaveLength(2);
