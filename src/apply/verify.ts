@@ -70,7 +70,7 @@ export function verify(plan: Plan, state: TargetState, ids: ReadonlyMap<string, 
     const id = ids.get(track.key);
     if (!id || !countOnServer.has(id)) continue;
     const expected = expectedCount.get(id) ?? 0;
-    if (countOnServer.get(id) !== expected) mismatches.push(`track "${sanitizeText(track.name)}" has ${countOnServer.get(id)} work orders on the server, the plan expects ${expected}`);
+    if (countOnServer.get(id) !== expected) mismatches.push(`track "${sanitizeText(track.name)}" has ${countOnServer.get(id)} work order${countOnServer.get(id) === 1 ? '' : 's'} on the server, the plan expects ${expected}`);
   }
   const byName = new Map<string, number>();
   for (const track of state.tracks) byName.set(normalizeTrackName(track.name), (byName.get(normalizeTrackName(track.name)) ?? 0) + 1);

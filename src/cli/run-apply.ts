@@ -91,7 +91,7 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
   const written = writeReportFiles(options.report ?? files.reportMd, plan, report);
   if (!options.json) {
     const summary = [
-      `Applied to ${outcome.target}: ${outcome.applied} changes${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} retries, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
+      `Applied to ${outcome.target}: ${outcome.applied} changes${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} ${outcome.retries === 1 ? 'retry' : 'retries'}, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
       `Report: ${written.markdown} and ${path.basename(written.json)}.`,
     ];
     if (outcome.undoPlan) summary.push(`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);

@@ -201,7 +201,7 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   lines.push(`- Changes: ${changes.createTracks} tracks to create${changes.deleteTracks ? `, ${changes.deleteTracks} duplicate tracks to merge and delete` : ''}, ${changes.assign} to assign, ${changes.move} to move, ${changes.clear} to clear, ${changes.unchanged} unchanged`);
   if (report.apply?.refusal) lines.push(`- Not applied, nothing was changed: ${md(report.apply.refusal)}`);
   if (apply) {
-    lines.push(`- Applied: ${apply.applied} changes${apply.resumed ? ` (${apply.resumed} already done by an earlier run, resumed)` : ''}, ${apply.failed.length} failed, ${apply.retries} retries, ${(apply.durationMs / 1000).toFixed(1)} s`);
+    lines.push(`- Applied: ${apply.applied} changes${apply.resumed ? ` (${apply.resumed} already done by an earlier run, resumed)` : ''}, ${apply.failed.length} failed, ${apply.retries} ${apply.retries === 1 ? 'retry' : 'retries'}, ${(apply.durationMs / 1000).toFixed(1)} s`);
     lines.push(`- Tracks created: ${apply.tracksCreated.length ? apply.tracksCreated.map(md).join(', ') : 'none'}${apply.tracksReused.length ? `; reused: ${apply.tracksReused.map(md).join(', ')}` : ''}`);
     lines.push(`- Verification: ${apply.verified ? `${whatMatches(apply.targetKind)} matches the plan` : `FAILED, ${apply.mismatches.length} differences`}${apply.stopped ? ' (the run was stopped before the end)' : ''}`);
     if (apply.undoPlan) lines.push(`- Undo plan: ${md(apply.undoPlan)} (apply it with \`pcc-track-wizard --apply ${apply.undoPlan} --yes\`)`);
