@@ -1,7 +1,12 @@
-// JSON.stringify escapes C0 controls but passes C1 controls, zero-width characters and bidi overrides through; a
-// terminal or log viewer may act on them, so --json escapes them too.
-const INVISIBLE = /[\u0080-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+import {INVISIBLE_SOURCE} from '../workorders/sanitize.js';
+
+// JSON.stringify escapes C0 controls but passes C1 controls, invisible characters, bidi marks and
+// line separators through; a terminal or log viewer may act on them, so --json escapes them too.
+const INVISIBLE = new RegExp(`[\\u0080-\\u009F\\u2028\\u2029]|${INVISIBLE_SOURCE}`, 'g');
+
+/** Each UTF-16 unit as a JSON escape (a tag character is a pair of them). */
+const escaped = (characters: string) => Array.from({length: characters.length}, (_, at) => `\\u${characters.charCodeAt(at).toString(16).padStart(4, '0')}`).join('');
 
 export function safeJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, indent).replace(INVISIBLE, escaped);
 }

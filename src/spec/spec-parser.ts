@@ -62,7 +62,8 @@ export const MAX_TRACK_NAME = 200;
 
 /** A name fit to create: no control, invisible or direction characters, and not too long. */
 export function isTrackName(name: string): boolean {
-  return name.length <= MAX_TRACK_NAME && !hasUnsafeCharacters(name) && !/[\u200B-\u200F\u2060-\u2069\uFEFF]/.test(name);
+  // hasUnsafeCharacters covers the invisible and direction characters too.
+  return name.length <= MAX_TRACK_NAME && !hasUnsafeCharacters(name);
 }
 
 /** A mapping heading names its track loosely: "### Foundation (WO-1 through WO-8)", "Testing and Quality". */

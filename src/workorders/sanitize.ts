@@ -3,10 +3,18 @@
 
 // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-byte ESC sequences, and C1 CSI.
 const ESCAPE_SEQUENCE = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B[@-Z\\-_]|\u009B[0-?]*[ -/]*[@-~]/g;
-// Remaining C0/C1 controls, DEL, bidirectional overrides that reorder what is shown, and
-// zero-width characters that make two different names look the same.
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
-const WHITESPACE_RUN = /[\t\n\r ]+/g;
+/**
+ * Characters that show nothing yet change what is shown: bidirectional marks and overrides that
+ * reorder text, zero-width and other invisible characters that make two different names look the
+ * same (soft hyphen, combining grapheme joiner, Arabic letter mark, Mongolian vowel separator,
+ * word joiners, BOM), and the tag characters (U+E0000 to U+E007F, as UTF-16 pairs). As regular
+ * expression source, shared with the JSON output and the track-name check.
+ */
+export const INVISIBLE_SOURCE = '[\\u00AD\\u034F\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]|\\uDB40[\\uDC00-\\uDC7F]';
+// Remaining C0/C1 controls and DEL, and the invisible characters above.
+const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|${INVISIBLE_SOURCE}`, 'g');
+// Line and paragraph separators break a line like a newline: folded like one.
+const WHITESPACE_RUN = /[\t\n\r \u2028\u2029]+/g;
 
 /** One printable line: escape sequences removed, control characters dropped, whitespace folded. */
 export function sanitizeText(raw: string): string {

@@ -157,3 +157,19 @@ describe('the sample work orders in assets/', () => {
 it('sanitizeText folds whitespace and drops C1 controls', () => {
   expect(sanitizeText('a\tb\u0085c\u009B31md')).toBe('a bcd');
 });
+
+it('sanitizeText drops invisible and direction characters, tag characters included, and folds line separators', () => {
+  const tags = String.fromCodePoint(0xe0041, 0xe007f);
+  expect(sanitizeText(`Pay\u00ADment\u034F \u061Cfix\u180E${tags}\u2028next\u2029 line`)).toBe('Payment fix next line');
+  expect(hasUnsafeCharacters(`a${tags}`)).toBe(true);
+  expect(hasUnsafeCharacters('a\u061Cb')).toBe(true);
+  expect(hasUnsafeCharacters('Économie — 経済 🚀')).toBe(false);
+});
+
+it('--json escapes what sanitizing drops, tag characters as their UTF-16 pairs, and stays valid JSON', async () => {
+  const {safeJson} = await import('../../src/cli/json-lines.js');
+  const value = {title: `a\u061Cb\u2028c${String.fromCodePoint(0xe0041)}d\u00ADe`};
+  const text = safeJson(value);
+  expect(text).toBe('{"title":"a\\u061cb\\u2028c\\udb40\\udc41d\\u00ade"}');
+  expect(JSON.parse(text)).toEqual(value);
+});
