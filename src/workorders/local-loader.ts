@@ -15,12 +15,17 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 // One buffer for every read, so nothing is allocated per file but the string itself.
 const readBuffer = Buffer.allocUnsafe(LARGE_FILE_BYTES);
 
+/** A UTF-16 byte order mark at the start of what was read (as Windows editors save "Unicode"). */
+function startsUtf16(read: number): boolean {
+  return read >= 2 && ((readBuffer[0] === 0xff && readBuffer[1] === 0xfe) || (readBuffer[0] === 0xfe && readBuffer[1] === 0xff));
+}
+
 /**
  * A file's text (its head when it is large), its size, and whether it is a regular file. When the
  * folder listing already says the file is regular and one read gets under 64 KB, that is the whole
  * file: open, read and close suffice. Anything else (a link, a bigger file) is asked its size.
  */
-function readWorkOrderText(file: string, listedRegular: boolean): {text: string; size: number; isFile: boolean} {
+function readWorkOrderText(file: string, listedRegular: boolean): {text: string; size: number; isFile: boolean; utf16?: boolean} {
   // A link may lead to a pipe, whose open would wait for a writer forever: what is not a regular
   // file is never opened. The open itself never waits either (a file can be swapped for a pipe
   // after the listing); for a regular file the flag changes nothing.
@@ -29,12 +34,12 @@ function readWorkOrderText(file: string, listedRegular: boolean): {text: string;
   try {
     let read = listedRegular ? readSync(fd, readBuffer, 0, LARGE_FILE_BYTES, 0) : -1;
     // A big file's read is checked against its size: network file systems may answer in parts.
-    if (read >= 0 && read < TRUSTED_READ_BYTES) return {text: readBuffer.toString('utf8', 0, read), size: read, isFile: true};
+    if (read >= 0 && read < TRUSTED_READ_BYTES) return {text: readBuffer.toString('utf8', 0, read), size: read, isFile: true, utf16: startsUtf16(read)};
     const stat = fstatSync(fd);
     if (!stat.isFile()) return {text: '', size: stat.size, isFile: false};
     const length = stat.size > LARGE_FILE_BYTES ? HEAD_BYTES : stat.size;
     if (read < Math.min(length, LARGE_FILE_BYTES)) read = readSync(fd, readBuffer, 0, length, 0);
-    return {text: readBuffer.toString('utf8', 0, Math.min(read, length)), size: stat.size, isFile: true};
+    return {text: readBuffer.toString('utf8', 0, Math.min(read, length)), size: stat.size, isFile: true, utf16: startsUtf16(read)};
   } finally {
     closeSync(fd);
   }
@@ -109,6 +114,11 @@ export function loadWorkOrdersFromFolder(dir: string): LoadResult {
       if (!read?.isFile) {
         // A folder named like a WO is just not one; a pipe, socket or device is worth a word.
         if (special || !isFolder(file)) problems.push({file: name, level: 'note', message: 'is not a regular file (a pipe, socket or device, or a link to one); skipped'});
+        continue;
+      }
+      if (read.utf16) {
+        // PCC reads UTF-8: such a file is invisible to it, whatever it holds.
+        problems.push({file: name, level: 'error', message: 'is saved as UTF-16, which PCC cannot read; save it as UTF-8 (it is skipped)'});
         continue;
       }
       text = read.text;

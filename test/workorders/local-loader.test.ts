@@ -124,6 +124,16 @@ describe('loading a work_orders folder', () => {
     ]);
   });
 
+  it('a file saved as UTF-16 is named as such, whatever its name, not skipped in silence', () => {
+    const utf16 = (text: string, bigEndian: boolean) => {
+      const bytes = Buffer.from(`\uFEFF${text}`, 'utf16le');
+      return bigEndian ? bytes.swap16() : bytes;
+    };
+    const {messages, workOrders} = loadWith({'notes.md': utf16('---\nid: WO-2026-040\ntitle: Saved by Notepad\n---\n', false), 'WO-2026-041.md': utf16('---\nid: WO-2026-041\ntitle: Big endian\n---\n', true)});
+    expect(workOrders.map((wo) => wo.id)).toEqual(['WO-2026-001', 'WO-2026-002']);
+    expect(messages).toEqual(['WO-2026-041.md: is saved as UTF-16, which PCC cannot read; save it as UTF-8 (it is skipped)', 'notes.md: is saved as UTF-16, which PCC cannot read; save it as UTF-8 (it is skipped)']);
+  });
+
   it('a file without an id nor a WO-like name is an error and skipped', () => {
     const {messages, workOrders} = loadWith({'notes.md': '---\ntitle: Loose notes\n---\n'});
     expect(workOrders).toHaveLength(2);
