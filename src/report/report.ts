@@ -76,7 +76,8 @@ export type Report = {
   /** WO files of the folder at hand that PCC does not list, with the line and the reason. */
   invisibleToPcc: {file: string; id: string; line: number | null; reason: string}[];
   /** What review (moves, accepted suggestions) decided against the spec as given. */
-  reviewed: {id: string; spec: string | null; decided: string | null}[];
+  /** Where the plan departs from the spec's mapping: moves made in review, and suggestions placed above the bar (`suggested`). */
+  reviewed: {id: string; spec: string | null; decided: string | null; suggested?: true}[];
   warnings: string[];
   apply?: ApplyOutcome;
 };
@@ -145,7 +146,7 @@ export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Rep
     reviewed: mappingDecisions(plan).map((decision) => {
       const item = itemById.get(decision.id)!;
       const spec = item.mappedKey === undefined ? 'not in the spec' : item.mappedKey === null ? null : nameOf.get(item.mappedKey) ?? item.mappedKey;
-      return {id: decision.id, spec, decided: decision.track};
+      return {id: decision.id, spec, decided: decision.track, ...(decision.suggested ? {suggested: true as const} : {})};
     }),
     warnings: [...plan.warnings, ...(options.warnings ?? [])],
     ...(options.apply ? {apply: options.apply} : {}),
@@ -252,8 +253,9 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   if (!report.notInMapping.length) lines.push('_Every work order of the project is in the mapping._');
   for (const id of report.notInMapping) lines.push(`- ${md(id)}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
   if (report.reviewed.length) {
-    lines.push('', `## Decided in review, against the spec as given (${report.reviewed.length})`, '');
-    for (const entry of report.reviewed) lines.push(`- ${md(entry.id)}: ${md(entry.spec === 'not in the spec' ? 'not in the spec' : entry.spec ?? 'no track')} → ${md(entry.decided ?? 'no track')}`);
+    // A suggestion nobody moved was placed by the bar, not decided by a person: say which is which.
+    lines.push('', `## Decided against the spec as given (${report.reviewed.length})`, '');
+    for (const entry of report.reviewed) lines.push(`- ${md(entry.id)}: ${md(entry.spec === 'not in the spec' ? 'not in the spec' : entry.spec ?? 'no track')} → ${md(entry.decided ?? 'no track')}${entry.suggested ? ' (suggested above the bar)' : ' (moved in review)'}`);
   }
   if (report.invisibleToPcc.length) {
     lines.push('', `## Work order files PCC cannot see (${report.invisibleToPcc.length})`, '');

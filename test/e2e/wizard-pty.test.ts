@@ -42,7 +42,7 @@ it('the whole job in a real terminal: review, move one WO to a track and one to 
   expect(report).toContain('- Verification: the server matches the plan');
   expect(report).toMatch(/- WO-2026-125: URGENT Run log viewer — moved to no track in review/);
   // What review decided against the spec as given.
-  expect(report).toMatch(/## Decided in review, against the spec as given \(\d+\)\n\n(- .*\n)*- WO-2026-122: not in the spec → Chat Experience\n/);
+  expect(report).toMatch(/## Decided against the spec as given \(\d+\)\n\n(- .*\n)*- WO-2026-122: not in the spec → Chat Experience \(moved in review\)\n/);
 
   // A second session later, same --out: nothing to change, and it applies cleanly in its own folder.
   await new Promise((resolve) => setTimeout(resolve, 1100));

@@ -66,5 +66,11 @@ describe('the report', () => {
     const markdown = renderMarkdown(buildReport(reviewed, {mode: 'plan'}), reviewed);
     expect(markdown).toMatch(new RegExp(`- ${guessed.id} → .* \\d+% \\(decided in review: No track\\)`));
     expect(buildReport(reviewed, {mode: 'plan'}).suggested.find((entry) => entry.id === guessed.id)).toMatchObject({placed: false, decided: 'No track'});
+    // Moved in review, or placed by the bar: the report says which.
+    expect(markdown).toContain(`- ${guessed.id}: not in the spec → no track (moved in review)`);
+    const placed = buildPlan({spec: seedSpec(), workOrders: loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders, serverTracks: [], project: 'pcc', api: null, suggest: createSuggester(), minConfidence: 0.01});
+    const above = placed.items.find((item) => item.source === 'suggested')!;
+    expect(renderMarkdown(buildReport(placed, {mode: 'dry-run'}), placed)).toMatch(new RegExp(`- ${above.id}: not in the spec → .+ \\(suggested above the bar\\)`));
+
   });
 });
