@@ -105,7 +105,7 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
   }, [state.request]);
 
   let body: React.ReactNode;
-  if (state.overlay === 'help') body = <HelpOverlay screen={state.screen} rows={state.viewport.rows} columns={state.viewport.columns} />;
+  if (state.overlay === 'help') body = <HelpOverlay screen={state.screen} rows={state.viewport.rows} columns={state.viewport.columns} page={state.helpPage} />;
   else if (state.overlay === 'warnings') body = <Warnings lines={warnings} rows={state.viewport.rows} columns={state.viewport.columns} />;
   else if (state.overlay === 'details') body = <Details state={state} />;
   else if (state.overlay === 'quit') {

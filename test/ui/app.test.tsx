@@ -98,9 +98,19 @@ describe('the wizard screens', () => {
     expect(text(view)).toContain('Depends on: WO-2026-027 (VM Isolation)');
     await type(view, 'x', '?');
     await waitFor(() => expect(text(view)).toContain('Keys on this screen'));
-    for (const binding of KEY_BINDINGS.filter((candidate) => candidate.screens.includes('track'))) {
-      expect(text(view)).toContain(binding.help);
+    // Every key with its whole explanation, wrapped at words, over as many pages as it takes.
+    const pageCount = Number(/\(page \d+ of (\d+)\)/.exec(text(view))?.[1] ?? 1);
+    let seen = '';
+    for (let page = 1; page <= pageCount; page++) {
+      await waitFor(() => expect(text(view)).toContain(pageCount > 1 ? `(page ${page} of ${pageCount})` : 'Keys on this screen'));
+      seen += ` ${text(view).split('\n').map((line) => line.replace(/[│╭╮╰╯─]/g, '').trim()).join(' ')}`;
+      if (page < pageCount) await type(view, KEYS.pageDown);
     }
+    const words = seen.replace(/\s+/g, ' ');
+    for (const binding of KEY_BINDINGS.filter((candidate) => candidate.screens.includes('track'))) {
+      expect(words).toContain(binding.help.replace(/\s+/g, ' '));
+    }
+    expect(words).not.toContain('…');
     view.unmount();
   });
 

@@ -219,6 +219,33 @@ describe('confirm with nothing to send', () => {
   });
 });
 
+describe('help on a small terminal', () => {
+  it('pages instead of hiding keys or cutting words: PgDn and ↓ turn pages, ↑ goes back, other keys close', async () => {
+    const {helpPages} = await import('../../src/ui/state/help-pages.js');
+    const {KEY_BINDINGS} = await import('../../src/ui/keys.js');
+    const {pages} = helpPages('track', 20, 60);
+    expect(pages.length).toBeGreaterThan(1);
+    // Each page fits: seven lines of frame and chrome around it.
+    for (const page of pages) expect(page.length + 7).toBeLessThanOrEqual(20);
+    const words = pages.flat().join(' ').replace(/\s+/g, ' ');
+    for (const binding of KEY_BINDINGS.filter((candidate) => candidate.screens.includes('track'))) expect(words).toContain(binding.help.replace(/\s+/g, ' '));
+    expect(pages.flat().every((line) => stringWidth(line) <= 56)).toBe(true);
+    let state = press(open('runner reliability', 20), '?');
+    state = {...state, viewport: {rows: 20, columns: 60}};
+    expect(state).toMatchObject({overlay: 'help', helpPage: 0});
+    state = press(state, {pageDown: true});
+    expect(state).toMatchObject({overlay: 'help', helpPage: 1});
+    for (let turn = 0; turn < pages.length + 2; turn++) state = press(state, {downArrow: true});
+    expect(state.helpPage).toBe(pages.length - 1);
+    state = press(state, {upArrow: true});
+    expect(state.helpPage).toBe(pages.length - 2);
+    expect(press(state, 'x').overlay).toBeNull();
+    // One page: any key closes, arrows included.
+    const roomy = press({...press(open('runner reliability', 40), '?'), viewport: {rows: 60, columns: 120}}, {downArrow: true});
+    expect(roomy.overlay).toBeNull();
+  });
+});
+
 describe('no frame taller than the terminal', () => {
   const small = (rows: number, columns: number) => ({...initialState(plan, {rows, columns})});
   it.each([[60, 20], [40, 12]])('help, details and done fit %ix%i', async (columns, rows) => {

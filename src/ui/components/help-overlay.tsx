@@ -1,37 +1,24 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import stringWidth from 'string-width';
-import {bindingsFor, type Screen} from '../keys.js';
+import type {Screen} from '../keys.js';
+import {helpPages} from '../state/help-pages.js';
 import type {WizardState} from '../state/wizard-state.js';
 
-/** Generated from the key table, so it always says what the keys do. Two columns when tall. */
-export function HelpOverlay({screen, rows, columns}: {screen: Screen; rows: number; columns: number}) {
-  const lines = bindingsFor(screen).map((binding) => ({key: `${binding.command}-${binding.label}`, label: binding.label, help: binding.help}));
-  // Header, notice and footer lines, the border, the title and the closing line, and the note if any.
-  const layout = (chrome: number) => {
-    const fitsOneColumn = lines.length + chrome <= rows || columns < 70;
-    // Never taller than the terminal: what does not fit is counted, not pushed off the top.
-    const half = Math.min(Math.max(1, rows - chrome), fitsOneColumn ? lines.length : Math.ceil(lines.length / 2));
-    return {fitsOneColumn, half, hidden: Math.max(0, lines.length - (fitsOneColumn ? half : half * 2))};
-  };
-  // Lists show each guess with a percentage: said once, where the keys are, only when every key
-  // still fits with it.
-  const withNote = layout(8);
-  const percent = screen === 'track' && withNote.hidden === 0 ? 'n%: about n in 100 such guesses were right here.' : null;
-  const {fitsOneColumn, half, hidden} = percent ? withNote : layout(7);
-  const helpWidth = fitsOneColumn ? columns - 18 : Math.floor((columns - 6) / 2) - 13;
-  const cell = (line: (typeof lines)[number] | undefined) => (line ? `${line.label.padEnd(12)}${line.help.length > helpWidth ? `${line.help.slice(0, helpWidth - 1)}…` : line.help.padEnd(helpWidth)}` : '');
+/** Generated from the key table, so it always says what the keys do; pages when the terminal is short. */
+export function HelpOverlay({screen, rows, columns, page = 0}: {screen: Screen; rows: number; columns: number; page?: number}) {
+  const {pages, percent} = helpPages(screen, rows, columns);
+  const shown = Math.min(page, pages.length - 1);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
-      <Text bold>Keys on this screen</Text>
-      {lines.slice(0, half).map((line, index) => (
-        <Text key={line.key} wrap="truncate-end">
-          {cell(line)}
-          {fitsOneColumn ? '' : ` ${cell(lines[half + index])}`}
+      <Text bold wrap="truncate-end">Keys on this screen{pages.length > 1 ? ` (page ${shown + 1} of ${pages.length})` : ''}</Text>
+      {pages[shown].map((line, index) => (
+        <Text key={index} wrap="truncate-end">
+          {line}
         </Text>
       ))}
       {percent ? <Text wrap="truncate-end">{percent}</Text> : null}
-      <Text dimColor wrap="truncate-end">{hidden ? `${hidden} more keys on a taller terminal · ` : ''}Any key closes this help.</Text>
+      <Text dimColor wrap="truncate-end">{pages.length > 1 ? '↓ PgDn Space next page · ↑ PgUp back · other keys close' : 'Any key closes this help.'}</Text>
     </Box>
   );
 }

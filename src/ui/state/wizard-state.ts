@@ -9,6 +9,7 @@ import type {Plan} from '../../plan/plan-types.js';
 import type {ApplyOutcome} from '../../report/report.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
+import {helpPages} from './help-pages.js';
 import {ALL_GROUP, carryMembers, groupKeys, groupOf, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
 import {pickerChoices, type PickerChoice} from './picker.js';
 
@@ -54,6 +55,8 @@ export type WizardState = {
   filterEditing: boolean;
   picker: {query: string; cursor: number} | null;
   overlay: Overlay;
+  /** The help's page, when it takes more than one. */
+  helpPage: number;
   /** Guided walk: Tab past the last track goes to the confirm screen. */
   walking: boolean;
   /** The track screen shows every WO (a search across all tracks) instead of one group. */
@@ -101,6 +104,7 @@ export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}, app
     filterEditing: false,
     picker: null,
     overlay: null,
+    helpPage: 0,
     walking: false,
     notice: null,
     viewport,
@@ -207,6 +211,12 @@ function overlayKey(state: WizardState, key: KeyPress): WizardState {
     if (key.input === 'y') return {...state, overlay: null, request: {type: 'exit'}};
     if (key.input === 'n' || key.escape || key.input === 'q') return {...state, overlay: null};
     return state;
+  }
+  if (state.overlay === 'help') {
+    // A help that takes more than one page turns them; any other key closes it.
+    const last = helpPages(state.screen, state.viewport.rows, state.viewport.columns).pages.length - 1;
+    if (last > 0 && (key.pageDown || key.downArrow || key.input === ' ')) return {...state, helpPage: Math.min(last, state.helpPage + 1)};
+    if (last > 0 && (key.pageUp || key.upArrow)) return {...state, helpPage: Math.max(0, state.helpPage - 1)};
   }
   return {...state, overlay: null};
 }
@@ -330,7 +340,7 @@ function command(state: WizardState, name: Command): WizardState {
     case 'WALK':
       return openGroup(state, 0, true);
     case 'HELP':
-      return {...state, overlay: 'help'};
+      return {...state, overlay: 'help', helpPage: 0};
     case 'CONFIRM':
       return {...state, screen: 'confirm', confirmFrom: state.screen === 'track' ? 'track' : 'overview', confirmScroll: 0, notice: null, picker: null};
     case 'APPLY':
