@@ -5,12 +5,14 @@ import {PccServer} from '../server/pcc-server.js';
 import {assetPath} from './assets.js';
 
 /** The built-in PCC-compatible server on a free loopback port, with the sample work orders. */
-export async function startDemoServer(): Promise<{url: string; stop: () => Promise<void>}> {
+export async function startDemoServer(): Promise<{url: string; workOrdersDir: string; stop: () => Promise<void>}> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pcc-track-wizard-demo-'));
-  const server = new PccServer({workOrdersDir: assetPath('work_orders'), dbFile: path.join(dir, 'pcc.sqlite'), projectName: 'Project Control Center (demo)'});
+  const workOrdersDir = assetPath('work_orders');
+  const server = new PccServer({workOrdersDir, dbFile: path.join(dir, 'pcc.sqlite'), projectName: 'Project Control Center (demo)'});
   const url = await server.start();
   return {
     url,
+    workOrdersDir,
     stop: async () => {
       await server.stop();
       rmSync(dir, {recursive: true, force: true});

@@ -216,7 +216,10 @@ function readFolder(dir: string): LoadResult {
 }
 
 /** Spec, work orders and tracks, from the server, PCC's database, or local files; and the apply path. */
-export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, overrides: {api?: string; project?: string} = {}): Promise<Inputs> {
+/** What a caller sets instead of the flags: the demo's server, and the folder that server serves. */
+export type InputOverrides = {api?: string; project?: string; folder?: string};
+
+export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, overrides: InputOverrides = {}): Promise<Inputs> {
   const named = options.pccDb ?? pccDatabaseFromEnv(env);
   // Plans remember the file: an absolute path, so applying from another folder finds the same one.
   const pccDb = named ? path.resolve(named) : null;
@@ -227,7 +230,8 @@ export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, ov
   // Reads at start-up: a wrong address should fail in about a second, not after a long backoff.
   const client = clientOptions ? createPccClient({...clientOptions, retries: 2}) : null;
   if (client && clientOptions) {
-    const folder = folderAtHand(options, null);
+    // The demo's own folder wins over a ./work_orders that belongs to another project.
+    const folder = overrides.folder ?? folderAtHand(options, null);
     const local = folder ? readFolder(folder) : null;
     const {spec, text: specText, file: specFile, note: specNote, earlier: specEarlier} = await readSpec(options, client, local, {project: clientOptions.project, api: clientOptions.baseUrl, pccDb: null});
     const [{workOrders, problems}, tracks, capability] = await Promise.all([client.listWorkOrders(), client.listTracks(), client.assignCapability()]);

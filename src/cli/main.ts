@@ -58,7 +58,7 @@ async function dispatch(options: CliOptions, io: CliIo, signal: AbortSignal): Pr
   if (!planOnly && !isInteractive(io)) {
     throw new CliError('The wizard needs an interactive terminal; without one pass --dry-run, --plan-out FILE, or --apply FILE --yes.', 2);
   }
-  let demo: {url: string; stop: () => Promise<void>} | null = null;
+  let demo: {url: string; workOrdersDir: string; stop: () => Promise<void>} | null = null;
   if (options.demo) {
     const {startDemoServer} = await import('./demo-server.js');
     demo = await startDemoServer();
@@ -66,14 +66,14 @@ async function dispatch(options: CliOptions, io: CliIo, signal: AbortSignal): Pr
   try {
     if (options.command === 'evaluate') {
       const {runEvaluate} = await import('./run-evaluate.js');
-      return await runEvaluate(options, io, demo ? {api: demo.url} : {});
+      return await runEvaluate(options, io, demo ? {api: demo.url, folder: demo.workOrdersDir} : {});
     }
     if (planOnly) {
       const {runPlanOnly} = await import('./run-plan.js');
-      return await runPlanOnly(options, io, demo ? {api: demo.url} : {});
+      return await runPlanOnly(options, io, demo ? {api: demo.url, folder: demo.workOrdersDir} : {});
     }
     const {runWizard} = await import('./run-wizard.js');
-    return await runWizard(options, io, demo ? {api: demo.url} : {});
+    return await runWizard(options, io, demo ? {api: demo.url, folder: demo.workOrdersDir} : {});
   } finally {
     await demo?.stop();
   }

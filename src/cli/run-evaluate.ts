@@ -4,12 +4,12 @@ import {evaluateSuggestions} from '../suggest/evaluate.js';
 import type {CliOptions} from './args.js';
 import {safeJson} from './json-lines.js';
 import {sanitizeLines, sanitizeText} from '../workorders/sanitize.js';
-import {loadInputs} from './load-inputs.js';
+import {loadInputs, type InputOverrides} from './load-inputs.js';
 
 type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv};
 
 /** `evaluate`: how well suggestions would have predicted the spec's own mapping. */
-export async function runEvaluate(options: CliOptions, io: Io, overrides: {api?: string} = {}): Promise<number> {
+export async function runEvaluate(options: CliOptions, io: Io, overrides: InputOverrides = {}): Promise<number> {
   const inputs = await loadInputs(options, io.env, overrides);
   if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);
   const plan = buildPlan({spec: inputs.spec, workOrders: inputs.workOrders, serverTracks: inputs.serverTracks, project: options.project ?? 'local', api: null, preferSpec: true});

@@ -5,14 +5,14 @@ import {buildReport, renderMarkdown} from '../report/report.js';
 import type {CliOptions} from './args.js';
 import {safeJson} from './json-lines.js';
 import {sanitizeLines} from '../workorders/sanitize.js';
-import {applyPathText, loadInputs, missingApplyFlags, planFrom, problemLines} from './load-inputs.js';
+import {applyPathText, loadInputs, missingApplyFlags, planFrom, problemLines, type InputOverrides} from './load-inputs.js';
 import {formatInvisible} from '../workorders/invisible.js';
 import {writeReportFiles} from './output-files.js';
 
 type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv};
 
 /** --dry-run and --plan-out: plan, report, never change anything, never need a terminal. */
-export async function runPlanOnly(options: CliOptions, io: Io, overrides: {api?: string} = {}): Promise<number> {
+export async function runPlanOnly(options: CliOptions, io: Io, overrides: InputOverrides = {}): Promise<number> {
   const inputs = await loadInputs(options, io.env, overrides);
   // Which spec was read, when it is not the one asked for or the bundled one: said in every mode.
   if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);

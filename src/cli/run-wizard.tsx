@@ -7,7 +7,7 @@ import {JournalError} from '../apply/journal.js';
 import type {CliOptions} from './args.js';
 import {CliError} from './errors.js';
 import {apiTarget, databaseTarget} from './apply-target-choice.js';
-import {applyPathText, clientOptionsFrom, missingApplyFlags, loadInputs, planFrom, problemLines} from './load-inputs.js';
+import {applyPathText, clientOptionsFrom, missingApplyFlags, loadInputs, planFrom, problemLines, type InputOverrides} from './load-inputs.js';
 import {siblingsOf, writeReportFiles} from './output-files.js';
 import {buildReport, whatMatches, type ApplyOutcome} from '../report/report.js';
 import type {DoneFiles} from '../ui/screens/done.js';
@@ -52,14 +52,14 @@ async function setup(options: CliOptions, io: Io, demoApi: string | undefined): 
   return {api, project};
 }
 
-export async function runWizard(options: CliOptions, io: Io, overrides: {api?: string}): Promise<number> {
+export async function runWizard(options: CliOptions, io: Io, overrides: InputOverrides): Promise<number> {
   const {api, project} = await setup(options, io, overrides.api);
   const effective = {...options, project};
   const stopSpinner = startSpinner(io.stderr, `Loading work orders${api ? ` from ${api}` : ` from ${options.workOrders}`}…`, io.env);
   let inputs;
   let plan;
   try {
-    inputs = await loadInputs(effective, io.env, api ? {api, project: project ?? undefined} : {});
+    inputs = await loadInputs(effective, io.env, api ? {api, project: project ?? undefined, folder: overrides.folder} : {});
     plan = planFrom(inputs, effective);
   } finally {
     stopSpinner();

@@ -112,6 +112,8 @@ describe('the CLI against a server', () => {
     // The server leaves out WO-2026-118 (invalid YAML), as PCC does: it is reported, not lost.
     expect(report.totals.workOrders).toBe(116);
     expect(report.notInProject).toEqual(['WO-2026-118']);
+    // The demo's own folder is compared with what its server lists, so the reason is given.
+    expect(report.invisibleToPcc).toEqual([expect.objectContaining({id: 'WO-2026-118', file: expect.stringMatching(/WO-2026-118\.md$/), line: 9})]);
   });
 
   it('a server error quoting escape sequences is printed inert', async () => {
