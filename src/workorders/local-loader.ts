@@ -103,6 +103,8 @@ export function loadWorkOrdersFromFolder(dir: string): LoadResult {
   }
   const workOrders: WorkOrder[] = [];
   const problems: LoadProblem[] = [];
+  // Likely the wrong folder (the project's root, or a typo's neighbour): say so, plan nothing.
+  if (!entries.length) problems.push({file: dir, level: 'warning', message: 'has no .md files; pass --work-orders with the path of the project\'s work_orders/ folder'});
   const firstFileById = new Map<string, string>();
   // Ids that differ only in case or in characters the screen never shows read as one WO.
   const firstByLook = new Map<string, {id: string; file: string}>();

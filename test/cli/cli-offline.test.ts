@@ -94,6 +94,15 @@ describe('the CLI without a server', () => {
     expect(json.warnings).toEqual([expect.stringMatching(/^WO-2026-021\.md:3: front matter is not valid YAML/)]);
   });
 
+  it('a folder without any .md file is planned (nothing) with a warning that names it', async () => {
+    const dir = tempDir();
+    const run = await runCli(['--work-orders', dir, '--dry-run', '--json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.totals.workOrders).toBe(0);
+    expect(json.warnings).toEqual([`${dir}: has no .md files; pass --work-orders with the path of the project's work_orders/ folder`]);
+  });
+
   it('a pipe named like a WO, or a link to one, is skipped with a note instead of waiting for a writer', async () => {
     const {mkdirSync, symlinkSync} = await import('node:fs');
     const {spawnSync} = await import('node:child_process');
