@@ -8,7 +8,7 @@ import type {CliOptions} from './args.js';
 import {CliError} from './errors.js';
 import {chooseTarget} from './apply-target-choice.js';
 import {safeJson} from './json-lines.js';
-import {buildReport, whatMatches} from '../report/report.js';
+import {applySucceeded, buildReport, whatMatches} from '../report/report.js';
 import {siblingsOf, writeReportFiles} from './output-files.js';
 
 type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; interactive: boolean};
@@ -98,5 +98,5 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
     if (outcome.stopped) summary.push(`Stopped before the end; run the same command again to resume: pcc-track-wizard --apply ${planFile} --yes`);
     io.stderr.write(`${sanitizeLines(summary.join('\n'))}\n`);
   }
-  return outcome.verified && !outcome.failed.length && !outcome.stopped ? 0 : 1;
+  return applySucceeded(outcome) ? 0 : 1;
 }

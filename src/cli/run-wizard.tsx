@@ -9,7 +9,7 @@ import {CliError} from './errors.js';
 import {apiTarget, databaseTarget} from './apply-target-choice.js';
 import {applyPathText, clientOptionsFrom, missingApplyFlags, loadInputs, planFrom, problemLines, type InputOverrides} from './load-inputs.js';
 import {siblingsOf, writeReportFiles} from './output-files.js';
-import {buildReport, whatMatches, type ApplyOutcome} from '../report/report.js';
+import {applySucceeded, buildReport, RUN_FAILURE_ID, whatMatches, type ApplyOutcome} from '../report/report.js';
 import type {DoneFiles} from '../ui/screens/done.js';
 import {sanitizeLines} from '../workorders/sanitize.js';
 import {recordDecisions, type SpecRecord} from './spec-record.js';
@@ -106,7 +106,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
     }).catch((error: Error): ApplyOutcome => {
       // A refusal comes before anything is sent; any other error may come after some writes.
       if (error instanceof ApplyRefused || error instanceof JournalError) return refusedOutcome(target.label, error.message);
-      return {...refusedOutcome(target.label, ''), refusal: undefined, failed: [{id: 'the run', error: error.message}], mismatches: ['the run ended with an error before it could verify; run the same plan again to resume and verify']};
+      return {...refusedOutcome(target.label, ''), refusal: undefined, failed: [{id: RUN_FAILURE_ID, error: error.message}], mismatches: ['the run ended with an error before it could verify; run the same plan again to resume and verify']};
     });
     if (outcome.refusal) onEvent({type: 'finished', outcome});
     lastOutcome = outcome;
@@ -159,7 +159,7 @@ function refusedOutcome(target: string, message: string): ApplyOutcome {
 }
 
 function summaryLines(outcome: ApplyOutcome, files: DoneFiles | null, demo: boolean): string[] {
-  const ok = outcome.verified && !outcome.failed.length && !outcome.stopped;
+  const ok = applySucceeded(outcome);
   const lines = [outcome.refusal ? `Not applied: ${outcome.refusal}` : ok ? `Done: ${whatMatches(outcome.targetKind)} matches the plan; applied to ${outcome.target}.` : outcome.stopped ? 'Stopped before the end.' : `Finished with problems: ${outcome.failed.length} failed, ${outcome.mismatches.length} verification differences.`];
   if (!outcome.refusal) lines.push(`Applied ${outcome.applied}${outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created ${outcome.tracksCreated.length} tracks · failed ${outcome.failed.length} · retries ${outcome.retries}.`);
   if (files) lines.push(`Report: ${files.report} (and ${files.reportJson}).`);

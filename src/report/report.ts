@@ -164,20 +164,29 @@ function bar(count: number, max: number, width = 30): string {
   return '█'.repeat(count > 0 ? Math.max(1, cells) : 0);
 }
 
-/** How an apply ended, for the report's title. */
-function appliedHow(apply: ApplyOutcome | undefined): string {
-  if (!apply || apply.verified) return 'applied';
-  if (apply.refusal) return 'not applied';
-  return apply.stopped ? 'stopped before the end' : 'applied with differences';
+/** An apply that did all it set out to do: verified, nothing failed, not stopped. */
+export function applySucceeded(outcome: ApplyOutcome): boolean {
+  return outcome.verified && !outcome.failed.length && !outcome.stopped;
 }
 
-/** What an apply that did not verify left behind, in one sentence. */
-function unfinishedApply(apply: ApplyOutcome, changes: Report['changes']): string {
-  if (apply.refusal) return 'Nothing was changed; the counts below are the plan\'s.';
-  const planned = changes.assign + changes.move + changes.clear;
-  const done = apply.applied + apply.resumed;
-  const open = Math.max(0, planned - done);
-  return `${done} of ${planned} changes were made${open ? `, ${open} were not` : ''}${apply.failed.length ? ` (${apply.failed.length} failed)` : ''}; the counts below are the plan's, not the target's. Apply the same plan again to finish: it resumes where this run ended.`;
+/** How an apply ended, for the report's title: the same verdict the done screen gives. */
+function appliedHow(apply: ApplyOutcome | undefined): string {
+  if (!apply || applySucceeded(apply)) return 'applied';
+  if (apply.refusal) return 'not applied';
+  return apply.stopped ? 'stopped before the end' : 'finished with problems';
+}
+
+/** Id of the failure the wizard records when the engine itself threw: what landed is unknown. */
+export const RUN_FAILURE_ID = 'the run';
+
+/** What an apply that did not succeed left behind, in a few plain words. */
+function unfinishedApply(apply: ApplyOutcome): string {
+  const plans = "the counts below are the plan's, not the target's";
+  if (apply.refusal) return "Nothing was changed; the counts below are the plan's.";
+  if (apply.failed.some((failure) => failure.id === RUN_FAILURE_ID)) return `The run ended with an error before it could verify, so what landed is not known; ${plans}. Apply the same plan again: it resumes and verifies.`;
+  const made = `This run made ${apply.applied} change${apply.applied === 1 ? '' : 's'}${apply.resumed ? ` (${apply.resumed} more had been made by an earlier run)` : ''}`;
+  const failed = apply.failed.length ? `; ${apply.failed.length} failed (see Failed changes)` : '';
+  return `${made}${failed}; ${plans}. Apply the same plan again to finish: it resumes where this run ended.`;
 }
 
 export function renderMarkdown(report: Report, plan: Plan): string {
@@ -189,7 +198,7 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   lines.push(`# ${heading}: ${md(report.project)}`, '');
   lines.push(`Spec: ${md(report.spec)} · generated ${report.generatedAt}`, '');
   // The counts below are the plan's: say so plainly when the target does not hold all of it.
-  const unfinished = apply && !apply.verified ? unfinishedApply(apply, report.changes) : null;
+  const unfinished = apply && !applySucceeded(apply) ? unfinishedApply(apply) : null;
   if (unfinished) lines.push(`**${unfinished}**`, '');
   lines.push('## Summary', '');
   lines.push(`- Work orders: ${report.totals.workOrders}`);

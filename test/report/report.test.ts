@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {buildPlan} from '../../src/plan/build-plan.js';
-import {buildReport, renderMarkdown} from '../../src/report/report.js';
+import {buildReport, renderMarkdown, RUN_FAILURE_ID} from '../../src/report/report.js';
 import {moveItems, startReview} from '../../src/plan/plan-edits.js';
 import {createSuggester} from '../../src/suggest/suggest.js';
 import {hasUnsafeCharacters} from '../../src/workorders/sanitize.js';
@@ -40,19 +40,26 @@ describe('the report', () => {
     expect(hasUnsafeCharacters(markdown.replace(/\n/g, ''))).toBe(false);
   });
 
-  it('an apply that stopped, failed or was refused is titled so, and says the counts are the plan\'s', () => {
+  it('an apply that stopped, failed, crashed or was refused is titled as the done screen says, and its counts are called the plan\'s', () => {
     const outcome = {target: 'http://pcc (project pcc)', targetKind: 'api' as const, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 16, resumed: 0, failed: [], retries: 0, stopped: true, verified: false, mismatches: ['WO-2026-025 is on no track, the plan says "Constitution"'], undoPlan: null, durationMs: 900};
-    const stopped = renderMarkdown(buildReport(plan, {mode: 'applied', apply: outcome}), plan);
+    const render = (apply: typeof outcome & {refusal?: string; failed: {id: string; error: string}[]}) => renderMarkdown(buildReport(plan, {mode: 'applied', apply}), plan);
+    const stopped = render(outcome);
     expect(stopped).toMatch(/^# Track assignment stopped before the end: pcc$/m);
-    expect(stopped).toContain("**16 of 97 changes were made, 81 were not; the counts below are the plan's, not the target's. Apply the same plan again to finish: it resumes where this run ended.**");
+    expect(stopped).toContain("**This run made 16 changes; the counts below are the plan's, not the target's. Apply the same plan again to finish: it resumes where this run ended.**");
     expect(stopped).toContain('## Distribution, as planned');
-    const failed = renderMarkdown(buildReport(plan, {mode: 'applied', apply: {...outcome, stopped: false, applied: 90, resumed: 5, failed: [{id: 'WO-2026-037', error: 'HTTP 500'}, {id: 'WO-2026-111', error: 'HTTP 500'}]}}), plan);
-    expect(failed).toMatch(/^# Track assignment applied with differences: pcc$/m);
-    expect(failed).toContain('**95 of 97 changes were made, 2 were not (2 failed);');
-    const refused = renderMarkdown(buildReport(plan, {mode: 'applied', apply: {...outcome, stopped: false, applied: 0, refusal: 'another run holds the lock'}}), plan);
+    const failed = render({...outcome, stopped: false, applied: 90, resumed: 5, failed: [{id: 'WO-2026-037', error: 'HTTP 500'}, {id: 'track Economy', error: 'HTTP 500'}]});
+    expect(failed).toMatch(/^# Track assignment finished with problems: pcc$/m);
+    expect(failed).toContain('**This run made 90 changes (5 more had been made by an earlier run); 2 failed (see Failed changes);');
+    // Verified, yet something failed (say, the undo plan could not be written): not called applied.
+    const verifiedWithFailure = render({...outcome, stopped: false, verified: true, mismatches: [], applied: 97, failed: [{id: 'the undo plan', error: 'EACCES'}]});
+    expect(verifiedWithFailure).toMatch(/^# Track assignment finished with problems: pcc$/m);
+    const crashed = render({...outcome, stopped: false, applied: 0, failed: [{id: RUN_FAILURE_ID, error: 'socket hang up'}]});
+    expect(crashed).toContain("**The run ended with an error before it could verify, so what landed is not known; the counts below are the plan's, not the target's.");
+    expect(crashed).not.toContain('This run made 0');
+    const refused = render({...outcome, stopped: false, applied: 0, refusal: 'another run holds the lock'});
     expect(refused).toMatch(/^# Track assignment not applied: pcc$/m);
     expect(refused).toContain("**Nothing was changed; the counts below are the plan's.**");
-    const verified = renderMarkdown(buildReport(plan, {mode: 'applied', apply: {...outcome, stopped: false, applied: 97, verified: true, mismatches: []}}), plan);
+    const verified = render({...outcome, stopped: false, applied: 97, verified: true, mismatches: []});
     expect(verified).toMatch(/^# Track assignment applied: pcc$/m);
     expect(verified).not.toContain('the counts below');
     expect(verified).toContain('\n## Distribution\n');

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {whatMatches} from '../../report/report.js';
+import {applySucceeded, whatMatches} from '../../report/report.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart} from '../components/bar-chart.js';
 import type {WizardState} from '../state/wizard-state.js';
@@ -16,7 +16,7 @@ export type DoneFiles = {report: string; reportJson: string; planFile: string; s
 export function Done({state, theme, files}: {state: WizardState; theme: Theme; files: DoneFiles | null}) {
   const view = state.apply!;
   const outcome = view.outcome!;
-  const ok = outcome.verified && !outcome.failed.length && !outcome.stopped;
+  const ok = applySucceeded(outcome);
   const fileLines = [
     files ? `Report: ${files.report}` : null,
     outcome.undoPlan ? `Undo plan: ${outcome.undoPlan}` : null,
