@@ -230,8 +230,8 @@ export async function loadInputs(options: CliOptions, env: NodeJS.ProcessEnv, ov
   // Reads at start-up: a wrong address should fail in about a second, not after a long backoff.
   const client = clientOptions ? createPccClient({...clientOptions, retries: 2}) : null;
   if (client && clientOptions) {
-    // The demo's own folder wins over a ./work_orders that belongs to another project.
-    const folder = overrides.folder ?? folderAtHand(options, null);
+    // --work-orders first; then the demo's own folder, over a ./work_orders of another project.
+    const folder = options.workOrders ?? overrides.folder ?? folderAtHand(options, null);
     const local = folder ? readFolder(folder) : null;
     const {spec, text: specText, file: specFile, note: specNote, earlier: specEarlier} = await readSpec(options, client, local, {project: clientOptions.project, api: clientOptions.baseUrl, pccDb: null});
     const [{workOrders, problems}, tracks, capability] = await Promise.all([client.listWorkOrders(), client.listTracks(), client.assignCapability()]);

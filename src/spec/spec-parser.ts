@@ -62,8 +62,9 @@ export const MAX_TRACK_NAME = 200;
 
 /** A name fit to create: no control, invisible or direction characters, and not too long. */
 export function isTrackName(name: string): boolean {
-  // hasUnsafeCharacters covers the invisible and direction characters too.
-  return name.length <= MAX_TRACK_NAME && !hasUnsafeCharacters(name);
+  // hasUnsafeCharacters covers the invisible and direction characters too; soft hyphens and tag
+  // characters (a subdivision flag such as Scotland's is made of them) deceive no one in a name.
+  return name.length <= MAX_TRACK_NAME && !hasUnsafeCharacters(name.replace(/\u00AD|\uDB40[\uDC00-\uDC7F]/g, ''));
 }
 
 /** A mapping heading names its track loosely: "### Foundation (WO-1 through WO-8)", "Testing and Quality". */

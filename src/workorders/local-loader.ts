@@ -32,7 +32,16 @@ function readWorkOrderText(file: string, listedRegular: boolean): {text: string;
   if (!listedRegular && !statSync(file).isFile()) return {text: '', size: 0, isFile: false};
   const fd = openSync(file, OPEN_FLAGS);
   try {
-    let read = listedRegular ? readSync(fd, readBuffer, 0, LARGE_FILE_BYTES, 0) : -1;
+    let read = -1;
+    if (listedRegular) {
+      try {
+        read = readSync(fd, readBuffer, 0, LARGE_FILE_BYTES, 0);
+      } catch (error) {
+        // Swapped for a folder or a pipe since the listing (EISDIR, ESPIPE): not a file after all.
+        if (!fstatSync(fd).isFile()) return {text: '', size: 0, isFile: false};
+        throw error;
+      }
+    }
     // A big file's read is checked against its size: network file systems may answer in parts.
     if (read >= 0 && read < TRUSTED_READ_BYTES) return {text: readBuffer.toString('utf8', 0, read), size: read, isFile: true, utf16: startsUtf16(read)};
     const stat = fstatSync(fd);

@@ -33,5 +33,5 @@ export function hasUnsafeCharacters(raw: string): boolean {
 
 /** Like sanitizeText, line by line: for messages that are several lines on purpose. */
 export function sanitizeLines(raw: string): string {
-  return raw.split('\n').map((line) => line.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '').replace(/[\t\r]/g, ' ')).join('\n');
+  return raw.split(/\n|\u2028|\u2029/).map((line) => line.replace(ESCAPE_SEQUENCE, '').replace(CONTROL, '').replace(/[\t\r]/g, ' ')).join('\n');
 }

@@ -41,7 +41,7 @@ describe('the report', () => {
   });
 
   it('an apply that stopped, failed, crashed or was refused is titled as the done screen says, and its counts are called the plan\'s', () => {
-    const outcome = {target: 'http://pcc (project pcc)', targetKind: 'api' as const, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 16, resumed: 0, failed: [], retries: 0, stopped: true, verified: false, mismatches: ['WO-2026-025 is on no track, the plan says "Constitution"'], undoPlan: null, durationMs: 900};
+    const outcome = {target: 'http://pcc (project pcc)', targetKind: 'api' as const, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 16, resumed: 0, failed: [] as {id: string; error: string}[], retries: 0, stopped: true, verified: false, mismatches: ['WO-2026-025 is on no track, the plan says "Constitution"'], undoPlan: null, durationMs: 900};
     const render = (apply: typeof outcome & {refusal?: string; failed: {id: string; error: string}[]}) => renderMarkdown(buildReport(plan, {mode: 'applied', apply}), plan);
     const stopped = render(outcome);
     expect(stopped).toMatch(/^# Track assignment stopped before the end: pcc$/m);

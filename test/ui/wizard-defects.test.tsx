@@ -240,6 +240,9 @@ describe('help on a small terminal', () => {
     state = press(state, {upArrow: true});
     expect(state.helpPage).toBe(pages.length - 2);
     expect(press(state, 'x').overlay).toBeNull();
+    // On a tiny terminal a key's explanation that does not fit its page is marked as cut.
+    const tiny = helpPages('track', 8, 30).pages.flat();
+    expect(tiny.some((line) => line.endsWith('…'))).toBe(true);
     // One page: any key closes, arrows included.
     const roomy = press({...press(open('runner reliability', 40), '?'), viewport: {rows: 60, columns: 120}}, {downArrow: true});
     expect(roomy.overlay).toBeNull();

@@ -183,3 +183,16 @@ it('--json escapes what sanitizing drops, tag characters as their UTF-16 pairs, 
   expect(text).toBe('{"title":"a\\u061cb\\u2028c\\udb40\\udc41d\\u00ade"}');
   expect(JSON.parse(text)).toEqual(value);
 });
+
+it('track names: a flag made of tag characters and a soft hyphen are fine, a zero-width space or bidi mark is not', async () => {
+  const {isTrackName} = await import('../../src/spec/spec-parser.js');
+  expect(isTrackName('Scotland 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} office')).toBe(true);
+  expect(isTrackName('Infra\u00ADstructure')).toBe(true);
+  expect(isTrackName('Eco\u200Bnomy')).toBe(false);
+  expect(isTrackName('Eco\u061Cnomy')).toBe(false);
+});
+
+it('sanitizeLines breaks at line and paragraph separators as at newlines', async () => {
+  const {sanitizeLines} = await import('../../src/workorders/sanitize.js');
+  expect(sanitizeLines('one\u2028two\u2029three\nfour\u001B[2J')).toBe('one\ntwo\nthree\nfour');
+});

@@ -34,6 +34,12 @@ export function rateAndEta(view: ApplyView, now: number): {rate: number; etaSeco
   return {rate, etaSeconds: rate > 0 && !view.paused ? left / rate : null};
 }
 
+/** The chart's rows within `room` lines: all of them, or as many as fit beside a line that counts the rest. */
+export function rowsWithin(rows: BarRow[], room: number): {shown: BarRow[]; hidden: number} {
+  const shown = rows.length <= room ? rows : rows.slice(0, Math.max(0, room - 1));
+  return {shown, hidden: rows.length - shown.length};
+}
+
 /** Lines around the screen's body: the title above, the notice and the key hints below. */
 const FRAME_LINES = 3;
 /** The screen's own lines besides the chart and the log: heading, progress, retries. */
@@ -45,9 +51,7 @@ export function ApplyScreen({state, theme, now}: {state: WizardState; theme: The
   const width = Math.max(10, Math.min(40, state.viewport.columns - 40));
   // Never taller than the terminal: the chart comes first, the log takes what is left.
   const room = Math.max(1, state.viewport.rows - FRAME_LINES - OWN_LINES);
-  const allRows = distributionRows(state, view.counts);
-  const chartRows = allRows.length <= room ? allRows : allRows.slice(0, Math.max(0, room - 1));
-  const hiddenRows = allRows.length - chartRows.length;
+  const {shown: chartRows, hidden: hiddenRows} = rowsWithin(distributionRows(state, view.counts), room);
   const log = view.log.slice(Math.max(0, view.log.length - (room - chartRows.length - (hiddenRows ? 1 : 0))));
   return (
     <Box flexDirection="column">

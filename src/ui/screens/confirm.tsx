@@ -61,7 +61,7 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
         ),
       )}
       <Text dimColor wrap="truncate-end">
-        {lines.length > height ? `Lines ${start + 1}–${end} of ${lines.length} (↑↓ PgUp PgDn scroll)` : ' '}
+        {lines.length > height ? `Lines ${start + 1}–${end} of ${lines.length} (↑↓ PgUp PgDn scroll)` : planned[REVIEW_GROUP] ? '' : ' '}
         {planned[REVIEW_GROUP] ? `${lines.length > height ? ' · ' : ''}${planned[REVIEW_GROUP]} still ${planned[REVIEW_GROUP] === 1 ? 'needs' : 'need'} review and stay${planned[REVIEW_GROUP] === 1 ? 's' : ''} on no track` : ''}
       </Text>
       {nothing ? (

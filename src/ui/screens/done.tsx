@@ -5,7 +5,7 @@ import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart} from '../components/bar-chart.js';
 import type {WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
-import {distributionRows} from './apply-screen.js';
+import {distributionRows, rowsWithin} from './apply-screen.js';
 
 export type DoneFiles = {report: string; reportJson: string; planFile: string; spec?: string | null};
 
@@ -33,9 +33,7 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
     if (problems.length > shown) problemLines.push(`… ${problems.length - shown} ${shown ? 'more ' : ''}problem${problems.length - shown === 1 ? '' : 's'} (all in the report)`);
     room -= problemLines.length;
   }
-  const allRows = distributionRows(state, view.counts);
-  const chartRows = room >= allRows.length ? allRows : allRows.slice(0, Math.max(0, room - 1));
-  const hiddenRows = allRows.length - chartRows.length;
+  const {shown: chartRows, hidden: hiddenRows} = rowsWithin(distributionRows(state, view.counts), room);
   return (
     <Box flexDirection="column">
       <Text bold color={accent(theme, ok ? 'ok' : 'error')} wrap="truncate-end">

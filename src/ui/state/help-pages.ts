@@ -26,8 +26,8 @@ export function helpPages(screen: Screen, rows: number, columns: number): HelpPa
   for (const lines of entries) {
     const page = pages.at(-1)!;
     if (page.length && page.length + lines.length > room) pages.push([]);
-    // A key whose explanation is taller than the whole page shows as much as fits.
-    pages.at(-1)!.push(...lines.slice(0, room));
+    // A key whose explanation is taller than the whole page shows as much as fits, marked as cut.
+    pages.at(-1)!.push(...(lines.length > room ? [...lines.slice(0, room - 1), `${lines[room - 1]}…`] : lines));
   }
   return {pages, percent};
 }
