@@ -240,6 +240,7 @@ describe('help on a small terminal', () => {
     state = press(state, {upArrow: true});
     expect(state.helpPage).toBe(pages.length - 2);
     expect(press(state, 'x').overlay).toBeNull();
+    expect(reduce(state, {type: 'resize', rows: 40, columns: 100})).toMatchObject({overlay: 'help', helpPage: 0});
     // On a tiny terminal a key's explanation that does not fit its page is marked as cut.
     const tiny = helpPages('track', 8, 30).pages.flat();
     expect(tiny.some((line) => line.endsWith('…'))).toBe(true);

@@ -434,7 +434,8 @@ function applyEvents(view: ApplyView, events: ApplyEvent[], now: number): ApplyV
 export function reduce(state: WizardState, action: Action): WizardState {
   switch (action.type) {
     case 'resize':
-      return clampView({...state, viewport: {rows: action.rows, columns: action.columns}});
+      // The help's pages are laid out anew for the new size: start again at the first.
+      return clampView({...state, viewport: {rows: action.rows, columns: action.columns}, helpPage: 0});
     case 'request-done':
       return {...state, request: null};
     case 'saved':
