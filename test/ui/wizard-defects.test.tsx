@@ -233,6 +233,8 @@ describe('help on a small terminal', () => {
     let state = press(open('runner reliability', 20), '?');
     state = {...state, viewport: {rows: 20, columns: 60}};
     expect(state).toMatchObject({overlay: 'help', helpPage: 0});
+    const {footerItems} = await import('../../src/ui/components/help-overlay.js');
+    expect(footerItems(state)).toEqual(['↓ PgDn next page', '↑ PgUp back', 'other keys close']);
     state = press(state, {pageDown: true});
     expect(state).toMatchObject({overlay: 'help', helpPage: 1});
     for (let turn = 0; turn < pages.length + 2; turn++) state = press(state, {downArrow: true});

@@ -24,9 +24,10 @@ export function HelpOverlay({screen, rows, columns, page = 0}: {screen: Screen; 
 }
 
 /** The footer's keys for what is on screen now: the mode (picker, filter, overlay) first. */
-export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filterEditing' | 'overlay' | 'typedYes' | 'walking' | 'applyPath'>): string[] {
+export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filterEditing' | 'overlay' | 'typedYes' | 'walking' | 'applyPath'> & Partial<Pick<WizardState, 'viewport'>>): string[] {
   if (state.typedYes !== null) return ['type yes, then Enter, to apply', 'Esc cancels'];
   if (state.overlay === 'quit') return ['y quits', 'n stays'];
+  if (state.overlay === 'help' && state.viewport && helpPages(state.screen, state.viewport.rows, state.viewport.columns).pages.length > 1) return ['↓ PgDn next page', '↑ PgUp back', 'other keys close'];
   if (state.overlay) return ['any key closes'];
   if (state.picker) return ['↑↓ choose', 'Enter or 1-9/0 picks', 'type to filter', 'Esc cancels'];
   if (state.filterEditing) return ['type to filter', 'Enter keeps it', 'Esc clears it'];
