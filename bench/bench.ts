@@ -19,6 +19,7 @@ import {parseTrackSpec} from '../src/spec/spec-parser.js';
 import {App} from '../src/ui/app.js';
 import {loadWorkOrdersFromFolder} from '../src/workorders/local-loader.js';
 import {generateProject, type GeneratedProject} from './generate.js';
+import {median, percentile, round} from './stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -30,13 +31,6 @@ const quick = args.has('--quick');
 const SIZES = quick ? [114, 1000] : [114, 1000, 10_000];
 const RUNS = quick ? 3 : 5;
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function dryRunMs(project: GeneratedProject): number {

@@ -7,10 +7,10 @@ import {parseTrackSpec} from '../src/spec/spec-parser.js';
 import {suggestionContext} from '../src/suggest/context.js';
 import {createSuggester} from '../src/suggest/suggest.js';
 import {loadWorkOrdersFromFolder} from '../src/workorders/local-loader.js';
+import {median} from './stats.js';
 
 const [specFile, workOrdersDir, runsArgument] = process.argv.slice(2);
 const runs = Number(runsArgument);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const cpu = () => {
   const used = process.cpuUsage();
   return (used.user + used.system) / 1000;

@@ -9,7 +9,7 @@ import {CliError} from './errors.js';
 import {apiTarget, databaseTarget} from './apply-target-choice.js';
 import {applyPathText, clientOptionsFrom, missingApplyFlags, loadInputs, planFrom, problemLines, type InputOverrides} from './load-inputs.js';
 import {siblingsOf, writeReportFiles} from './output-files.js';
-import {applySucceeded, buildReport, RUN_FAILURE_ID, whatMatches, type ApplyOutcome} from '../report/report.js';
+import {applySucceeded, buildReport, crashedOutcome, whatMatches, type ApplyOutcome} from '../report/report.js';
 import type {DoneFiles} from '../ui/screens/done.js';
 import {sanitizeLines} from '../workorders/sanitize.js';
 import {recordDecisions, type SpecRecord} from './spec-record.js';
@@ -106,7 +106,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
     }).catch((error: Error): ApplyOutcome => {
       // A refusal comes before anything is sent; any other error may come after some writes.
       if (error instanceof ApplyRefused || error instanceof JournalError) return refusedOutcome(target.label, error.message);
-      return {...refusedOutcome(target.label, ''), refusal: undefined, failed: [{id: RUN_FAILURE_ID, error: error.message}], mismatches: ['the run ended with an error before it could verify; run the same plan again to resume and verify']};
+      return crashedOutcome(target.label, error.message);
     });
     if (outcome.refusal) onEvent({type: 'finished', outcome});
     lastOutcome = outcome;

@@ -179,6 +179,11 @@ function appliedHow(apply: ApplyOutcome | undefined): string {
 /** Id of the failure the wizard records when the engine itself threw: what landed is unknown. */
 export const RUN_FAILURE_ID = 'the run';
 
+/** The outcome of an apply whose engine threw after it may have written: not a refusal, nothing verified. */
+export function crashedOutcome(target: string, message: string): ApplyOutcome {
+  return {target, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [{id: RUN_FAILURE_ID, error: message}], retries: 0, stopped: false, verified: false, mismatches: ['the run ended with an error before it could verify; run the same plan again to resume and verify'], undoPlan: null, durationMs: 0};
+}
+
 /** What an apply that did not succeed left behind, in a few plain words. */
 function unfinishedApply(apply: ApplyOutcome): string {
   const plans = "the counts below are the plan's, not the target's";
@@ -193,7 +198,7 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   const itemById = new Map(plan.items.map((item) => [item.id, item]));
   const title = (id: string) => md(itemById.get(id)?.title ?? '');
   const lines: string[] = [];
-  const apply = report.mode === 'applied' ? report.apply : undefined;
+  const apply = report.apply;
   const heading = report.mode === 'dry-run' ? 'Track assignment (dry run)' : report.mode === 'plan' ? 'Track assignment plan' : `Track assignment ${appliedHow(apply)}`;
   lines.push(`# ${heading}: ${md(report.project)}`, '');
   lines.push(`Spec: ${md(report.spec)} · generated ${report.generatedAt}`, '');
@@ -207,9 +212,9 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   lines.push(`- Needs review: ${report.totals.needsReview}`);
   const changes = report.changes;
   if (report.applyPath) lines.push(report.applyPath.kind === 'none' ? `- Cannot be applied from here: ${md(report.applyPath.text)}` : `- Applies to: ${md(report.applyPath.text)}`);
-  if (report.apply?.target) lines.push(`- Applied to: ${md(report.apply.target)}`);
+  if (apply?.target) lines.push(`- Applied to: ${md(apply.target)}`);
   lines.push(`- Changes: ${changes.createTracks} tracks to create${changes.deleteTracks ? `, ${changes.deleteTracks} duplicate tracks to merge and delete` : ''}, ${changes.assign} to assign, ${changes.move} to move, ${changes.clear} to clear, ${changes.unchanged} unchanged`);
-  if (report.apply?.refusal) lines.push(`- Not applied, nothing was changed: ${md(report.apply.refusal)}`);
+  if (apply?.refusal) lines.push(`- Not applied, nothing was changed: ${md(apply.refusal)}`);
   if (apply) {
     lines.push(`- Applied: ${apply.applied} changes${apply.resumed ? ` (${apply.resumed} already done by an earlier run, resumed)` : ''}, ${apply.failed.length} failed, ${apply.retries} ${apply.retries === 1 ? 'retry' : 'retries'}, ${(apply.durationMs / 1000).toFixed(1)} s`);
     lines.push(`- Tracks created: ${apply.tracksCreated.length ? apply.tracksCreated.map(md).join(', ') : 'none'}${apply.tracksReused.length ? `; reused: ${apply.tracksReused.map(md).join(', ')}` : ''}`);
@@ -274,13 +279,13 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   lines.push('', `## In the mapping but not in the project (${plan.notInProject.length})`, '');
   if (!plan.notInProject.length) lines.push('_Every mapped work order was found._');
   for (const missing of plan.notInProject) lines.push(`- ${md(missing.id)}: ${md(missing.title)} (spec line ${missing.line})`);
-  if (report.apply?.failed.length) {
-    lines.push('', `## Failed changes (${report.apply.failed.length})`, '');
-    for (const failure of report.apply.failed) lines.push(`- ${md(failure.id)}: ${md(failure.error)}`);
+  if (apply?.failed.length) {
+    lines.push('', `## Failed changes (${apply.failed.length})`, '');
+    for (const failure of apply.failed) lines.push(`- ${md(failure.id)}: ${md(failure.error)}`);
   }
-  if (report.apply?.mismatches.length) {
-    lines.push('', `## Verification differences (${report.apply.mismatches.length})`, '');
-    for (const mismatch of report.apply.mismatches) lines.push(`- ${md(mismatch)}`);
+  if (apply?.mismatches.length) {
+    lines.push('', `## Verification differences (${apply.mismatches.length})`, '');
+    for (const mismatch of apply.mismatches) lines.push(`- ${md(mismatch)}`);
   }
   lines.push('', `## Warnings (${report.warnings.length})`, '');
   if (!report.warnings.length) lines.push('_None._');

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import {normalizeNewlines, readFrontMatter} from '../workorders/front-matter.js';
-import {hasUnsafeCharacters, sanitizeText} from '../workorders/sanitize.js';
+import {hasUnsafeCharacters, sanitizeText, UNSEEN_IN_NAMES} from '../workorders/sanitize.js';
 
 export type SpecTrack = {
   name: string;
@@ -62,9 +62,8 @@ export const MAX_TRACK_NAME = 200;
 
 /** A name fit to create: no control, invisible or direction characters, and not too long. */
 export function isTrackName(name: string): boolean {
-  // hasUnsafeCharacters covers the invisible and direction characters too; soft hyphens and tag
-  // characters (a subdivision flag such as Scotland's is made of them) deceive no one in a name.
-  return name.length <= MAX_TRACK_NAME && !hasUnsafeCharacters(name.replace(/\u00AD|\uDB40[\uDC00-\uDC7F]/g, ''));
+  // hasUnsafeCharacters covers the invisible and direction characters, but for those harmless in a name.
+  return name.length <= MAX_TRACK_NAME && !hasUnsafeCharacters(name.replace(UNSEEN_IN_NAMES, ''));
 }
 
 /** A mapping heading names its track loosely: "### Foundation (WO-1 through WO-8)", "Testing and Quality". */

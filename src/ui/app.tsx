@@ -2,7 +2,7 @@ import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import React, {useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import type {ApplyEvent} from '../apply/apply-events.js';
 import type {Plan} from '../plan/plan-types.js';
-import {RUN_FAILURE_ID} from '../report/report.js';
+import {crashedOutcome} from '../report/report.js';
 import {sanitizeText} from '../workorders/sanitize.js';
 import {HelpOverlay, KeyHints} from './components/help-overlay.js';
 import {TrackPicker} from './components/track-picker.js';
@@ -94,7 +94,7 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
           pending.current.push({
             type: 'finished',
             // Not known to be a refusal: some changes may have landed; the plan resumes.
-            outcome: {target: '', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [{id: RUN_FAILURE_ID, error: error.message}], retries: 0, stopped: false, verified: false, mismatches: ['the run ended with an error before it could verify; run the same plan again to resume and verify'], undoPlan: null, durationMs: 0},
+            outcome: crashedOutcome('', error.message),
           });
         })
         .finally(() => {

@@ -11,6 +11,8 @@ const LARGE_FILE_BYTES = 1024 * 1024;
 const HEAD_BYTES = 256 * 1024;
 /** A read this short is the whole file (WO files are a few KB). */
 const TRUSTED_READ_BYTES = 64 * 1024;
+/** Printable ASCII without spaces. */
+const PLAIN_ID = /^[\x21-\x7e]*$/;
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 // One buffer for every read, so nothing is allocated per file but the string itself.
 const readBuffer = Buffer.allocUnsafe(LARGE_FILE_BYTES);
@@ -20,45 +22,52 @@ function startsUtf16(read: number): boolean {
   return read >= 2 && ((readBuffer[0] === 0xff && readBuffer[1] === 0xfe) || (readBuffer[0] === 0xfe && readBuffer[1] === 0xff));
 }
 
+/** What reading one listed entry found: a file's text (its head when it is large) and size, or why not. */
+type ReadResult = {kind: 'file'; text: string; size: number; utf16: boolean} | {kind: 'folder' | 'special'};
+
+/** The kind of a non-file, from its stats: a folder is passed over quietly, anything else is named. */
+const notAFile = (stats: {isDirectory(): boolean}): ReadResult => ({kind: stats.isDirectory() ? 'folder' : 'special'});
+
 /**
- * A file's text (its head when it is large), its size, and whether it is a regular file. When the
- * folder listing already says the file is regular and one read gets under 64 KB, that is the whole
- * file: open, read and close suffice. Anything else (a link, a bigger file) is asked its size.
+ * Reads one entry of the folder. When the listing already says the file is regular and one read
+ * gets under 64 KB, that is the whole file: open, read and close suffice. Anything else (a link,
+ * a bigger file) is asked its size.
  */
-function readWorkOrderText(file: string, listedRegular: boolean): {text: string; size: number; isFile: boolean; utf16?: boolean} {
+function readWorkOrderText(file: string, listedRegular: boolean): ReadResult {
   // A link may lead to a pipe, whose open would wait for a writer forever: what is not a regular
   // file is never opened. The open itself never waits either (a file can be swapped for a pipe
   // after the listing); for a regular file the flag changes nothing.
-  if (!listedRegular && !statSync(file).isFile()) return {text: '', size: 0, isFile: false};
+  if (!listedRegular) {
+    const stats = statSync(file);
+    if (!stats.isFile()) return notAFile(stats);
+  }
   const fd = openSync(file, OPEN_FLAGS);
   try {
     let read = -1;
+    let size = -1;
     if (listedRegular) {
       try {
         read = readSync(fd, readBuffer, 0, LARGE_FILE_BYTES, 0);
       } catch (error) {
         // Swapped for a folder or a pipe since the listing (EISDIR, ESPIPE): not a file after all.
-        if (!fstatSync(fd).isFile()) return {text: '', size: 0, isFile: false};
+        const stats = fstatSync(fd);
+        if (!stats.isFile()) return notAFile(stats);
         throw error;
       }
+      if (read < TRUSTED_READ_BYTES) size = read;
     }
     // A big file's read is checked against its size: network file systems may answer in parts.
-    if (read >= 0 && read < TRUSTED_READ_BYTES) return {text: readBuffer.toString('utf8', 0, read), size: read, isFile: true, utf16: startsUtf16(read)};
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return {text: '', size: stat.size, isFile: false};
-    const length = stat.size > LARGE_FILE_BYTES ? HEAD_BYTES : stat.size;
-    if (read < Math.min(length, LARGE_FILE_BYTES)) read = readSync(fd, readBuffer, 0, length, 0);
-    return {text: readBuffer.toString('utf8', 0, Math.min(read, length)), size: stat.size, isFile: true, utf16: startsUtf16(read)};
+    if (size < 0) {
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) return notAFile(stats);
+      size = stats.size;
+      const length = size > LARGE_FILE_BYTES ? HEAD_BYTES : size;
+      if (read < Math.min(length, LARGE_FILE_BYTES)) read = readSync(fd, readBuffer, 0, length, 0);
+      read = Math.min(read, length);
+    }
+    return {kind: 'file', text: readBuffer.toString('utf8', 0, read), size, utf16: startsUtf16(read)};
   } finally {
     closeSync(fd);
-  }
-}
-
-function isFolder(file: string): boolean {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
   }
 }
 
@@ -121,12 +130,10 @@ export function loadWorkOrdersFromFolder(dir: string): LoadResult {
     const file = path.join(dir, name);
     let text: string;
     try {
-      const read = special ? null : readWorkOrderText(file, regular);
-      if (!read?.isFile) {
-        // A folder named like a WO is just not one; a pipe, socket or device is worth a word.
-        if (special || !isFolder(file)) problems.push({file: name, level: 'note', message: 'is not a regular file (a pipe, socket or device, or a link to one); skipped'});
-        continue;
-      }
+      const read: ReadResult = special ? {kind: 'special'} : readWorkOrderText(file, regular);
+      // A folder named like a WO is just not one; a pipe, socket or device is worth a word.
+      if (read.kind === 'special') problems.push({file: name, level: 'note', message: 'is not a regular file (a pipe, socket or device, or a link to one); skipped'});
+      if (read.kind !== 'file') continue;
       if (read.utf16) {
         // PCC reads UTF-8: such a file is invisible to it, whatever it holds.
         problems.push({file: name, level: 'error', message: 'is saved as UTF-16, which PCC cannot read; save it as UTF-8 (it is skipped)'});
@@ -151,7 +158,8 @@ export function loadWorkOrdersFromFolder(dir: string): LoadResult {
       }
       firstFileById.set(workOrder.id, name);
       workOrders.push(workOrder);
-      const look = sanitizeText(workOrder.id).toLowerCase();
+      // Plain printable ASCII (nearly every id) has nothing for sanitizing to remove or fold.
+      const look = (PLAIN_ID.test(workOrder.id) ? workOrder.id : sanitizeText(workOrder.id)).toLowerCase();
       const twin = firstByLook.get(look);
       if (twin) problems.push({file: name, level: 'warning', message: `has id ${spelled(workOrder.id)}, which reads the same as ${spelled(twin.id)} in ${twin.file} (it differs in case or in invisible characters); renumber one so that nobody mistakes one for the other`});
       else firstByLook.set(look, {id: workOrder.id, file: name});

@@ -200,10 +200,3 @@ export function splitFrontMatter(text: string): {block: string; body: string} | 
   if (body[0] === '\n') body = body.slice(1);
   return {block: rest.slice(0, close), body};
 }
-
-/** Fields and body of a file whose front matter is plain (see above); otherwise null. */
-export function readPlainFrontMatter(text: string): {data: Record<string, unknown>; body: string} | null {
-  const split = splitFrontMatter(text);
-  const data = split ? readPlainYaml(split.block) : null;
-  return split && data ? {data, body: split.body} : null;
-}

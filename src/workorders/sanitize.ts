@@ -3,6 +3,9 @@
 
 // CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-byte ESC sequences, and C1 CSI.
 const ESCAPE_SEQUENCE = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B[@-Z\\-_]|\u009B[0-?]*[ -/]*[@-~]/g;
+// Soft hyphens and tag characters hide nothing that matters in a name (a subdivision flag such as
+// Scotland's is made of tag characters): kept apart so that track names may hold them.
+const UNSEEN_SOURCE = '\\u00AD|\\uDB40[\\uDC00-\\uDC7F]';
 /**
  * Characters that show nothing yet change what is shown: bidirectional marks and overrides that
  * reorder text, zero-width and other invisible characters that make two different names look the
@@ -10,7 +13,9 @@ const ESCAPE_SEQUENCE = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u
  * word joiners, BOM), and the tag characters (U+E0000 to U+E007F, as UTF-16 pairs). As regular
  * expression source, shared with the JSON output and the track-name check.
  */
-export const INVISIBLE_SOURCE = '[\\u00AD\\u034F\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]|\\uDB40[\\uDC00-\\uDC7F]';
+export const INVISIBLE_SOURCE = `[\\u034F\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]|${UNSEEN_SOURCE}`;
+/** The invisible characters that are harmless in a name (see above). */
+export const UNSEEN_IN_NAMES = new RegExp(UNSEEN_SOURCE, 'g');
 // Remaining C0/C1 controls and DEL, and the invisible characters above.
 const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]|${INVISIBLE_SOURCE}`, 'g');
 // Line and paragraph separators break a line like a newline: folded like one.
