@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {applyPlan} from '../apply/apply-engine.js';
 import type {ApplyEvent} from '../apply/apply-events.js';
-import {computeChanges} from '../plan/changes.js';
+import {computeChanges, sendsNothing} from '../plan/changes.js';
 import {readPlanFile} from '../plan/plan-file.js';
 import {sanitizeLines} from '../workorders/sanitize.js';
 import type {CliOptions} from './args.js';
@@ -53,7 +53,8 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
   const plan = readPlanFile(planFile);
   const changeSet = computeChanges(plan);
   const target = chooseTarget(plan, options, io.env);
-  if (!options.yes) {
+  // A plan that sends nothing only reads the target back: nothing to confirm.
+  if (!options.yes && !sendsNothing(changeSet)) {
     if (!io.interactive) {
       throw new CliError(`--apply ${planFile} would change the server and there is no terminal to confirm; pass --yes to apply it.`, 2);
     }

@@ -44,6 +44,15 @@ describe('the CLI against a server', () => {
     for (const change of items as {id: string; kind: string}[]) expect({id: change.id, kind: change.kind, leftForReview: leftForReview.has(change.id)}).toEqual({id: change.id, kind: 'assign', leftForReview: true});
     expect(assign + unchanged).toBe(116);
     expect(assign).toBeLessThanOrEqual(1);
+
+    // A plan that sends nothing only reads the server back: no terminal or --yes is needed.
+    const settled = path.join(tempDir(), 'settled.json');
+    expect((await runCli(['--api', pcc.url, '--no-suggest', '--plan-out', settled])).code).toBe(0);
+    const reread = await runCli(['--apply', settled]);
+    expect(reread.code).toBe(0);
+    expect(reread.stderr).not.toContain('no terminal');
+    expect(reread.stderr).toContain('Verified: the server matches the plan.');
+    expect(reread.stderr).toContain(': 0 changes');
   });
 
   it('--json prints one JSON object per event', async () => {
