@@ -56,12 +56,20 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
   const {api, project} = await setup(options, io, overrides.api);
   const effective = {...options, project};
   const stopSpinner = startSpinner(io.stderr, `Loading work orders${api ? ` from ${api}` : ` from ${options.workOrders}`}…`, io.env);
+  // Loading only reads: a Ctrl-C here leaves nothing behind, and says so instead of vanishing.
+  const onInterrupt = () => {
+    stopSpinner();
+    io.stderr.write('Stopped while loading; nothing was changed.\n');
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   let inputs;
   let plan;
   try {
     inputs = await loadInputs(effective, io.env, api ? {api, project: project ?? undefined, folder: overrides.folder} : {});
     plan = planFrom(inputs, effective);
   } finally {
+    process.off('SIGINT', onInterrupt);
     stopSpinner();
   }
   const warnings = problemLines(inputs.problems);

@@ -6,6 +6,7 @@ import {PROJECT} from '../helpers/plans.js';
 import {PtySession} from '../helpers/pty.js';
 import {runCli} from '../helpers/run-cli.js';
 import {startTestServer} from '../helpers/test-server.js';
+import {holdingProxy} from '../helpers/holding-proxy.js';
 import {KEYS} from '../helpers/ui.js';
 
 afterAll(() => removeTempDirs());
@@ -201,4 +202,20 @@ it.each([[60, 20], [80, 24]])('at %ix%i the whole confirm list is reachable by s
   const raw = (session as unknown as {output: string}).output;
   expect(raw.lastIndexOf('\u001B[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001B[?1049h'));
   await pcc.stop();
+});
+
+it('Ctrl-C while the work orders load says that nothing was changed, and exits 130', async () => {
+  const pcc = await startTestServer();
+  // Every read waits: the wizard is still loading when the key comes.
+  const slow = await holdingProxy(pcc.url, 'GET', 20_000);
+  const session = new PtySession(['--api', slow.url, '--project', PROJECT]);
+  try {
+    await session.waitFor('Loading work orders from');
+    await session.press('\u0003', 'Stopped while loading; nothing was changed.');
+    expect(await session.exited).toBe(130);
+  } finally {
+    session.kill();
+    await slow.close();
+    await pcc.stop();
+  }
 });
