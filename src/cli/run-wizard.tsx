@@ -144,9 +144,11 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
   // What matters stays in the scrollback: the verdict and the files.
   const lines: string[] = [];
   if (final.kind === 'quit') lines.push('Quit; nothing was sent.');
-  if (final.kind === 'saved') lines.push(`Plan saved to ${final.file}; apply it with: pcc-track-wizard --apply ${final.file} --yes${missingApplyFlags(inputs)}`);
+  const demo = Boolean(overrides.api);
+  // The demo's server stops with the wizard: no command can apply to it afterwards.
+  if (final.kind === 'saved') lines.push(demo ? `Plan saved to ${final.file}. The demo's server has stopped with the wizard; run --demo again and press y to see a plan applied.` : `Plan saved to ${final.file}; apply it with: pcc-track-wizard --apply ${final.file} --yes${missingApplyFlags(inputs)}`);
   const outcome = lastOutcome as ApplyOutcome | null;
-  if (final.kind === 'applied' && outcome) lines.push(...summaryLines(outcome, doneFiles as DoneFiles | null, Boolean(overrides.api)));
+  if (final.kind === 'applied' && outcome) lines.push(...summaryLines(outcome, doneFiles as DoneFiles | null, demo));
   const record = specRecord as SpecRecord | null;
   if (record && final.kind === 'saved') lines.push(specLine(record));
   if (lines.length) io.stderr.write(`${sanitizeLines(lines.join('\n'))}\n`);
@@ -174,7 +176,7 @@ function summaryLines(outcome: ApplyOutcome, files: DoneFiles | null, demo: bool
   // The demo's server stops with the wizard: its undo plan has nothing left to apply to.
   if (outcome.undoPlan) lines.push(demo ? `Undo plan: ${outcome.undoPlan} (the demo's server has stopped, so there is nothing to roll back).` : `Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);
   if (files?.spec) lines.push(files.spec);
-  if (!ok && files) lines.push(`Resume or retry with: pcc-track-wizard --apply ${files.planFile} --yes`);
+  if (!ok && files && !demo) lines.push(`Resume or retry with: pcc-track-wizard --apply ${files.planFile} --yes`);
   return lines;
 }
 

@@ -219,3 +219,20 @@ it('Ctrl-C while the work orders load says that nothing was changed, and exits 1
     await pcc.stop();
   }
 });
+
+it('the demo: a plan saved with s says the demo server stopped with the wizard, not a command that cannot reach it', async () => {
+  const out = tempDir();
+  const session = new PtySession(['--demo', '--out', out]);
+  try {
+    await session.waitFor(/Needs review\s+\d/);
+    await session.press('c', 'Confirm:');
+    session.send('s');
+    expect(await session.exited).toBe(0);
+  } finally {
+    session.kill();
+  }
+  expect(session.all).toMatch(/Plan saved to .*plan\.json\. The demo's server has stopped with the wizard/);
+  expect(session.all).not.toContain('--apply');
+  const [runFolder] = readdirSync(out);
+  expect(readdirSync(path.join(out, runFolder))).toContain('plan.json');
+});
