@@ -375,8 +375,13 @@ describe('footers and narrow terminals', () => {
     expect(footerItems(press(track, {return: true}))).toEqual(['any key closes']);
     expect(footerItems(press(initialState(plan), 'r'))).toContain('Tab next (past the last: confirm)');
     const line = stripVTControlCharacters(render(<KeyHints state={{...track, viewport: {rows: 24, columns: 40}}} />).lastFrame() ?? '');
-    // Help first, so it is there at any width.
-    expect(line).toBe('? help · ↑↓ move · Space select');
+    // Help first, so it is there at any width; the ellipsis says more keys exist.
+    expect(line).toBe('? help · ↑↓ move · Space select · …');
+    const {footerLine} = await import('../../src/ui/components/help-overlay.js');
+    expect(footerLine(['a', 'b'], 5)).toBe('a · b');
+    expect(footerLine(['a', 'b', 'c'], 8)).toBe('a · …');
+    // The first item stays even when nothing else fits; the line's own truncation cuts it.
+    expect(footerLine(['a long first item', 'b'], 6)).toBe('a long first item · …');
   });
 
   it('at 40 columns a track row still shows the title', () => {

@@ -45,14 +45,15 @@ export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filt
   }
 }
 
-/** One line: as many whole items as fit the width, never an item cut in two. */
+/** As many whole items as fit the width, never one cut in two; " · …" says when some were left out (? lists them all). */
+export function footerLine(items: readonly string[], columns: number): string {
+  const joined = (count: number) => items.slice(0, count).join(' · ');
+  if (stringWidth(joined(items.length)) <= columns) return joined(items.length);
+  let count = items.length - 1;
+  while (count > 1 && stringWidth(`${joined(count)} · …`) > columns) count--;
+  return `${joined(Math.max(1, count))} · …`;
+}
+
 export function KeyHints({state}: {state: Parameters<typeof footerItems>[0] & Pick<WizardState, 'viewport'>}) {
-  const items = footerItems(state);
-  let line = '';
-  for (const item of items) {
-    const next = line ? `${line} · ${item}` : item;
-    if (stringWidth(next) > state.viewport.columns && line) break;
-    line = next;
-  }
-  return <Text dimColor wrap="truncate-end">{line}</Text>;
+  return <Text dimColor wrap="truncate-end">{footerLine(footerItems(state), state.viewport.columns)}</Text>;
 }
