@@ -384,6 +384,23 @@ describe('footers and narrow terminals', () => {
     expect(footerLine(['a long first item', 'b'], 6)).toBe('a long first item · …');
   });
 
+  it('a guessed track name is shown whole where the terminal has room, and cut with … where it has not', () => {
+    const guessed = plan.items.find((item) => item.source === 'uncategorized')!;
+    const longest = [...plan.tracks].sort((a, b) => b.name.length - a.name.length)[0];
+    const withGuess = {...plan, items: plan.items.map((item) => (item.id === guessed.id ? {...item, suggestion: {key: longest.key, confidence: 0.65, reason: 'x', runnerUp: null, candidates: [{key: longest.key, confidence: 0.65}]}} : item))};
+    const review = groupKeys(withGuess).indexOf('@review');
+    const rowAt = (columns: number) => {
+      let state = initialState(withGuess, {rows: 24, columns});
+      for (let i = 0; i < review; i++) state = press(state, {downArrow: true});
+      const frame = stripVTControlCharacters(render(<TrackReview state={press(state, {return: true})} theme={{color: false}} />).lastFrame() ?? '');
+      return frame.split('\n').find((line) => line.includes(guessed.id))!;
+    };
+    expect(longest.name.length).toBeGreaterThan(12);
+    expect(rowAt(120)).toContain(`${longest.name} 65%`);
+    expect(rowAt(120)).toContain(guessed.title.slice(0, 20));
+    expect(rowAt(80)).toMatch(new RegExp(`${longest.name.slice(0, 5)}[^ ]*… 65%`));
+  });
+
   it('at 40 columns a track row still shows the title', () => {
     const state = press(initialState(plan, {rows: 12, columns: 40}), {return: true});
     const frame = stripVTControlCharacters(render(<TrackReview state={state} theme={{color: false}} />).lastFrame() ?? '');

@@ -8,7 +8,23 @@ import {ALL_GROUP, groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../stat
 import {currentGroupKey, currentItems, listHeight, type WizardState} from '../state/wizard-state.js';
 import {accent, trackColor, type Theme} from '../theme.js';
 
-function sourceLabel(item: PlanItem, plan: Plan): string {
+/** The narrowest the source column gets, and the title width it never takes from. */
+const SOURCE_MIN = 14;
+const TITLE_KEEPS = 40;
+const widestName = new WeakMap<Plan['tracks'], number>();
+
+/** The source column: wide enough for the longest track name and a percentage when the terminal has room. */
+function sourceWidth(plan: Plan, columns: number): number {
+  let widest = widestName.get(plan.tracks);
+  if (widest === undefined) {
+    widest = Math.max(stringWidth('no track'), ...plan.tracks.map((track) => stringWidth(sanitizeText(track.name))));
+    widestName.set(plan.tracks, widest);
+  }
+  // "→ name" in search, "name 100%" in Needs review.
+  return Math.max(SOURCE_MIN, Math.min(widest + 5, columns - 29 - TITLE_KEEPS));
+}
+
+function sourceLabel(item: PlanItem, plan: Plan, width: number): string {
   switch (item.source) {
     case 'suggested':
       return `suggested ${Math.round((item.suggestion?.confidence ?? 0) * 100)}%`;
@@ -20,7 +36,7 @@ function sourceLabel(item: PlanItem, plan: Plan): string {
       {
         const percent = `${Math.round(item.suggestion.confidence * 100)}%`;
         const name = item.suggestion.key === '@none' ? 'no track' : sanitizeText(groupName(plan, item.suggestion.key));
-        return `${fit(name, 13 - percent.length).trimEnd()} ${percent}`;
+        return `${fit(name, width - 1 - percent.length).trimEnd()} ${percent}`;
       }
     default:
       return item.source;
@@ -51,7 +67,8 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
   const height = listHeight(state);
   const window = items.slice(state.scroll, state.scroll + height);
   const columns = state.viewport.columns;
-  const titleWidth = Math.max(10, columns - 45);
+  const sourceColumn = sourceWidth(plan, columns);
+  const titleWidth = Math.max(10, columns - 31 - sourceColumn);
   const narrow = columns < 60;
   const groups = groupKeys(plan);
   const goal = track?.goal
@@ -89,7 +106,7 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
         const sign = change ? (change.kind === 'assign' ? '+' : change.kind === 'move' ? '~' : '-') : ' ';
         const head = `${isCursor ? '›' : ' '}${selected ? '●' : ' '}${sign} ${sanitizeText(item.id).padEnd(12)} `;
         // Narrow terminals keep the title and drop the status and source columns.
-        const line = narrow ? `${head}${fit(item.safeTitle, Math.max(4, columns - 18))}` : `${head}${fit(sanitizeText(item.status), 10)} ${fit(state.searchAll ? `→ ${item.plannedKey === null ? 'no track' : sanitizeText(groupName(plan, item.plannedKey))}` : sourceLabel(item, plan), 14)} ${fit(item.safeTitle, titleWidth)}`;
+        const line = narrow ? `${head}${fit(item.safeTitle, Math.max(4, columns - 18))}` : `${head}${fit(sanitizeText(item.status), 10)} ${fit(state.searchAll ? `→ ${item.plannedKey === null ? 'no track' : sanitizeText(groupName(plan, item.plannedKey))}` : sourceLabel(item, plan, sourceColumn), sourceColumn)} ${fit(item.safeTitle, titleWidth)}`;
         return (
           <Text key={item.id} inverse={isCursor} color={selected ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
             {line}
