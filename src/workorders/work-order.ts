@@ -137,7 +137,7 @@ export function normalizeWorkOrder(
       era: asString(data.era),
       trackId: trackId && trackId.trim() ? trackId : null,
       text: [...asStringList(data.context), ...asStringList(data.acceptance_criteria)].join(' '),
-      mentions: mentionedIds([title, asString(data.goal) ?? '', ...asStringList(data.context), ...asStringList(data.acceptance_criteria), ...asStringList(data.non_goals), ...asStringList(data.stop_conditions)].join('\n'), id),
+      mentions: mentionedIds(fieldText(data), id),
       ...(allTrackIds.length > 1 ? {trackIds: allTrackIds} : {}),
       source,
     },
@@ -145,23 +145,55 @@ export function normalizeWorkOrder(
   };
 }
 
-const MENTION = /\bWO-(\d{4})-(\d{1,5})\b(?:\s*(?:through|thru|to|–|—|-)\s*(?:WO-(\d{4})-)?(\d{1,5})\b)?/g;
+/** Fields that hold the WO's own identity or placement, not mentions of others. */
+const NOT_MENTIONS = new Set(['id', 'track', 'trackId', 'trackIds', 'track_id']);
+/** Bounds on what one WO's fields may make the mention scan read. */
+const FIELD_DEPTH = 4;
+const FIELD_STRINGS = 5_000;
+
+/** Every string in the WO's fields (title, goal, context, `related:`, anything), one per line. */
+function fieldText(data: Record<string, unknown>): string {
+  const strings: string[] = [];
+  const walk = (value: unknown, depth: number) => {
+    if (strings.length >= FIELD_STRINGS) return;
+    if (typeof value === 'string') strings.push(value);
+    else if (Array.isArray(value)) {
+      if (depth < FIELD_DEPTH) for (const item of value) walk(item, depth + 1);
+    } else if (value && typeof value === 'object' && !(value instanceof Date) && depth < FIELD_DEPTH) {
+      for (const item of Object.values(value)) walk(item, depth + 1);
+    }
+  };
+  for (const [key, value] of Object.entries(data)) if (!NOT_MENTIONS.has(key)) walk(value, 0);
+  return strings.join('\n');
+}
+
+/**
+ * An id, and perhaps the end of a range after it. An id right after a colon belongs to another
+ * project (`other-repo:WO-2025-001`) and is not matched.
+ */
+const MENTION = /(?<![\w.-]:)\bWO-(\d{4})-(\d{1,5})\b(?:\s*(through|thru|to|–|—|-|\.\.)\s*(?<![\w.-]:)(?:WO-(\d{4})-)?(\d{1,5})\b)?/g;
+/** The most ids one range expands to. */
+const RANGE_LIMIT = 40;
 
 /**
  * WO ids a text mentions, with ranges expanded ("WO-2026-060 through 064", "WO-2026-060 to
- * WO-2026-064"; at most 40 ids a range), without the WO's own id.
+ * WO-2026-064"; at most 40 ids a range), without the WO's own id. A bare number after an id is a
+ * range's end only when written as wide as the id's ("WO-2026-060 through 064"): "WO-2026-010 to
+ * 50 workers" is prose. Both ids of a range too wide or backwards are kept, without expanding.
  */
 export function mentionedIds(text: string, self: string): string[] {
   const found = new Set<string>();
   for (const match of text.matchAll(MENTION)) {
-    const [, year, from, toYear, to] = match;
+    const [, year, from, , toYear, to] = match;
     const width = from.length;
     found.add(`WO-${year}-${from}`);
-    if (to && (!toYear || toYear === year)) {
-      const start = Number(from);
-      const end = Number(to);
-      if (end > start && end - start <= 40) for (let n = start + 1; n <= end; n++) found.add(`WO-${year}-${String(n).padStart(width, '0')}`);
-    } else if (to && toYear) found.add(`WO-${toYear}-${to}`);
+    if (!to) continue;
+    if (toYear) found.add(`WO-${toYear}-${to}`);
+    else if (to.length !== width) continue;
+    if (toYear && toYear !== year) continue;
+    const start = Number(from);
+    const end = Number(to);
+    if (end > start && end - start <= RANGE_LIMIT) for (let n = start + 1; n <= end; n++) found.add(`WO-${year}-${String(n).padStart(width, '0')}`);
   }
   found.delete(self);
   return [...found];
