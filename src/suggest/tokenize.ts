@@ -37,39 +37,27 @@ export function termCount(): number {
   return stems.length;
 }
 
+/** Letters, marks and digits of any script: a word goes on through them. */
+const WORD_CHARACTER = /[\p{L}\p{M}\p{N}]/u;
+
 /**
  * Appends the term numbers of a text's words to `out`: lower-cased stems, where camelCase,
  * snake_case and hyphens split words.
  */
 export function termsOf(text: string | null | undefined, out: number[]): number[] {
   if (!text) return out;
-  // One pass over the characters (no regular expressions): at 10,000 WOs this is a large part of
-  // the suggester's time. A word is a run of ASCII letters and digits; an upper-case letter right
-  // after a lower-case one starts a new word (camelCase); anything else separates words.
+  // One pass over the characters: at 10,000 WOs this is a large part of the suggester's time. A
+  // word is a run of letters, marks and digits of any script (ASCII is checked without a regular
+  // expression); an ASCII upper-case letter right after a lower-case one starts a new word
+  // (camelCase); anything else separates words.
   let start = -1;
   let previousLower = false;
-  // Most words are lower-case already: they skip the copy that lower-casing makes.
+  // Most words are lower-case ASCII already: they skip the copy that lower-casing makes.
   let hasUpper = false;
   for (let at = 0; at <= text.length; at++) {
     const code = at < text.length ? text.charCodeAt(at) : 32;
     const lower = code >= 97 && code <= 122;
     const upper = code >= 65 && code <= 90;
-    // The two characters outside ASCII that lower-case into ASCII letters: the Kelvin sign
-    // becomes "k", inside the word; a dotted capital I becomes "i" and a combining dot, which
-    // ends the word.
-    if (code === 0x212a) {
-      if (start < 0) start = at;
-      previousLower = false;
-      hasUpper = true;
-      continue;
-    }
-    if (code === 0x130) {
-      keep(`${start >= 0 ? text.slice(start, at).toLowerCase() : ''}i`, false, out);
-      start = -1;
-      previousLower = false;
-      hasUpper = false;
-      continue;
-    }
     if (lower || upper || (code >= 48 && code <= 57)) {
       if (start >= 0 && upper && previousLower) {
         keep(text.slice(start, at), hasUpper, out);
@@ -79,6 +67,18 @@ export function termsOf(text: string | null | undefined, out: number[]): number[
       previousLower = lower;
       hasUpper ||= upper;
       continue;
+    }
+    if (code >= 0x80) {
+      // A letter of another script (a surrogate pair is read whole): part of the word, which
+      // is then lower-cased as a whole.
+      const pair = code >= 0xd800 && code <= 0xdbff && at + 1 < text.length;
+      if (WORD_CHARACTER.test(pair ? text.slice(at, at + 2) : text[at])) {
+        if (start < 0) start = at;
+        if (pair) at++;
+        previousLower = false;
+        hasUpper = true;
+        continue;
+      }
     }
     if (start >= 0) keep(text.slice(start, at), hasUpper, out);
     start = -1;
