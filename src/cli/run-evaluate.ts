@@ -20,6 +20,10 @@ export async function runEvaluate(options: CliOptions, io: Io, overrides: InputO
     io.stdout.write(`${safeJson(result)}\n`);
     return 0;
   }
+  if (!result.evaluated) {
+    io.stdout.write(`Nothing to evaluate: the spec (${sanitizeText(inputs.spec.id || inputs.spec.source)}) places no work order that is in the project; evaluate needs a mapping to hide WOs from.\n`);
+    return 0;
+  }
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   const how = {
     loo: 'leave-one-out: each predicted from all the others',

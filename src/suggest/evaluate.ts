@@ -1,5 +1,5 @@
 import type {PlanItem, PlanTrack} from '../plan/plan-types.js';
-import {buildModel, calibrationOutcomes, fitCalibration, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from './suggest.js';
+import {buildModel, calibrationOutcomes, fitCalibration, leftOffIds, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from './suggest.js';
 
 /**
  * loo: each labelled WO predicted from all the others. half: every second WO of each group (in id
@@ -28,6 +28,11 @@ export type Evaluation = {
 
 const ratio = (a: number, b: number) => (b ? Number((a / b).toFixed(3)) : 0);
 
+const collator = new Intl.Collator('en', {numeric: true});
+function byIdNumber(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** The labelled WOs the protocol hides, and the labels the model may learn from. */
 function split(labels: ReadonlyMap<string, string>, protocol: Protocol): {hidden: string[]; training: Map<string, string>} {
   if (protocol === 'loo') return {hidden: [...labels.keys()], training: new Map(labels)};
@@ -39,7 +44,8 @@ function split(labels: ReadonlyMap<string, string>, protocol: Protocol): {hidden
   }
   const hidden: string[] = [];
   for (const ids of byClass.values()) {
-    const ordered = [...ids].sort();
+    // By number, not as text: WO-2026-9 comes before WO-2026-10 where ids are not padded.
+    const ordered = [...ids].sort(byIdNumber);
     if (protocol === 'half') hidden.push(...ordered.filter((_, index) => index % 2 === 1));
     else hidden.push(...ordered.slice(Math.ceil(ordered.length / 2)));
   }
@@ -53,7 +59,7 @@ export function evaluateSuggestions(items: readonly PlanItem[], tracks: readonly
   const protocol = options.protocol ?? 'loo';
   const labels = trainingLabels(items, options.coherentNoTrack);
   const {hidden, training} = split(labels, protocol);
-  const model = buildModel(items, tracks, training, options.extras);
+  const model = buildModel(items, tracks, training, options.extras, leftOffIds(items, options.coherentNoTrack));
   // Calibrated on what the protocol lets the model see, as a real run is. In leave-one-out, a WO's
   // own outcome is left out of the fit that scores it.
   const outcomes = calibrationOutcomes(model);

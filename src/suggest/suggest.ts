@@ -17,6 +17,12 @@ const K_SIMILAR = 5;
 const POSTINGS_BUDGET = 500;
 /** WOs numbered this close count as neighbours. */
 const NEIGHBOURHOOD = 3;
+/**
+ * A WO that names more WOs than this is an umbrella (a roadmap, a track-assignment WO naming
+ * every WO): each of its links says that much less, so a few of them cannot outweigh the
+ * project's ordinary dependencies.
+ */
+const PLAIN_LINKS = 5;
 
 /** What the suggester knows of a WO beyond the plan item. */
 export type SuggestExtras = {text?: string; mentions?: readonly string[]; file?: string};
@@ -62,6 +68,11 @@ export type SuggestionModel = {
   classSizes: Map<string, number>;
   /** The families this project's own mapping shows to be informative (see `informative`). */
   families: readonly Family[];
+  /**
+   * WOs the spec keeps on no track in a group that is not learned ("Uncategorized"): not a class,
+   * but calibration counts a track guessed for one of them as wrong, as the spec decided.
+   */
+  leftOff: string[];
   /** Strength → how often such guesses were right on the mapping; null before `calibrate`. */
   calibration: Calibration | null;
 };
@@ -77,6 +88,11 @@ function bump(counts: Counts, feature: string, cls: string): void {
   let perClass = counts.get(feature);
   if (!perClass) counts.set(feature, (perClass = new Map()));
   perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
+}
+
+/** How much one link of a WO with this many links counts. */
+function linkWeight(links: number): number {
+  return links > PLAIN_LINKS ? PLAIN_LINKS / links : 1;
 }
 
 function numberOf(id: string): {year: string; n: number} | null {
@@ -118,7 +134,7 @@ function docOf(item: PlanItem, extras: SuggestExtras | undefined): Doc {
  * Learns from every WO the mapping or the server places (and from a coherent no-track group, as
  * a class of its own). `labels` gives each labelled WO's class.
  */
-export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrack[], labels: ReadonlyMap<string, string>, extras: ReadonlyMap<string, SuggestExtras> = new Map()): SuggestionModel {
+export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrack[], labels: ReadonlyMap<string, string>, extras: ReadonlyMap<string, SuggestExtras> = new Map(), leftOff: readonly string[] = []): SuggestionModel {
   const model: SuggestionModel = {
     tracks,
     labels: new Map(labels),
@@ -139,6 +155,7 @@ export function buildModel(items: readonly PlanItem[], tracks: readonly PlanTrac
     labelled: 0,
     classSizes: new Map(),
     families: FAMILIES,
+    leftOff: leftOff.filter((id) => !labels.has(id)),
     calibration: null,
   };
   for (const item of items) {
@@ -231,11 +248,13 @@ function informative(model: SuggestionModel, family: Family): boolean {
   let pairs = 0;
   for (const [id, cls] of model.labels) {
     if (family === 'links') {
-      for (const target of model.docs.get(id)?.links ?? []) {
+      const links = model.docs.get(id)?.links ?? [];
+      const weight = linkWeight(links.length);
+      for (const target of links) {
         const other = model.labels.get(target);
         if (other === undefined) continue;
-        pairs++;
-        if (other === cls) same++;
+        pairs += weight;
+        if (other === cls) same += weight;
       }
       continue;
     }
@@ -320,7 +339,7 @@ function evidenceFor(model: SuggestionModel, doc: Doc, holdOut: string | null): 
     }
     for (const source of model.linkedFrom.get(doc.id) ?? []) {
       const cls = labelOf(source);
-      if (cls) add(share, notes, cls, 1, `mentioned by ${source}`);
+      if (cls) add(share, notes, cls, linkWeight(model.docs.get(source)?.links.length ?? 1), `mentioned by ${source}`);
     }
   });
 
@@ -445,16 +464,20 @@ const FIT_PENALTY = 0.01;
 /** One labelled WO predicted from the others: how strong the guess was, and whether it was right. */
 export type CalibrationOutcome = {id: string; strength: number; right: boolean};
 
-/** Labelled WOs (all, or an even sample) each predicted from the others. */
+/**
+ * Labelled WOs (all, or an even sample) each predicted from the others, and the WOs the spec
+ * left off every track (right only when the guess is "no track" too).
+ */
 export function calibrationOutcomes(model: SuggestionModel): CalibrationOutcome[] {
-  const ids = [...model.labels.keys()].sort();
+  const ids = [...model.labels.keys(), ...model.leftOff].sort();
   const every = Math.max(1, Math.ceil(ids.length / CALIBRATION_SAMPLE));
   const outcomes: CalibrationOutcome[] = [];
   for (let at = 0; at < ids.length; at += every) {
     const id = ids[at];
     const doc = model.docs.get(id);
-    const ranking = doc ? rank(model, doc, id) : null;
-    if (ranking) outcomes.push({id, strength: ranking.strength, right: ranking.ranked[0][0] === model.labels.get(id)});
+    const expected = model.labels.get(id) ?? NO_TRACK_CLASS;
+    const ranking = doc ? rank(model, doc, model.labels.has(id) ? id : null) : null;
+    if (ranking) outcomes.push({id, strength: ranking.strength, right: ranking.ranked[0][0] === expected});
   }
   return outcomes;
 }
@@ -545,8 +568,10 @@ export function suggestFor(model: SuggestionModel, item: PlanItem, holdOut: stri
   const ranking = rank(model, doc, holdOut);
   if (!ranking) return null;
   const {ranked, evidence} = ranking;
-  // A guess is never certain, and never shown as such.
-  const confidence = Math.min(MAX_CONFIDENCE, calibrated(model.calibration, ranking.strength));
+  // A guess is never certain, and never shown as such; and n outcomes, all right, support at
+  // most (n + 1) / (n + 2) (Laplace's rule): one or two mapped WOs cannot make a guess near-certain.
+  const outcomes = model.calibration?.outcomes ?? 0;
+  const confidence = Math.min(MAX_CONFIDENCE, (outcomes + 1) / (outcomes + 2), calibrated(model.calibration, ranking.strength));
   const others = ranked.slice(1).reduce((sum, [, value]) => sum + value, 0);
   // Rounded once, here: what the plan compares with the bar is what the report shows.
   const candidates: TrackCandidate[] = ranked.slice(0, 3).map(([key, value], index) => ({
@@ -568,13 +593,18 @@ export function trainingLabels(items: readonly PlanItem[], coherentNoTrack: Read
   return labels;
 }
 
+/** WOs the spec maps to a no-track group that is not learned as a class (see `leftOff`). */
+export function leftOffIds(items: readonly PlanItem[], coherentNoTrack: ReadonlySet<string> = new Set()): string[] {
+  return items.filter((item) => item.plannedKey === null && item.source === 'mapping' && !coherentNoTrack.has(item.id)).map((item) => item.id);
+}
+
 /**
  * The plan's suggester: learns from what is placed (with each WO's text and the ids it mentions,
  * when known), proposes for what is not.
  */
 export function createSuggester(extras: ReadonlyMap<string, SuggestExtras> = new Map(), coherentNoTrack: ReadonlySet<string> = new Set()): Suggester {
   return (items, tracks) => {
-    const model = buildModel(items, tracks, trainingLabels(items, coherentNoTrack), extras);
+    const model = buildModel(items, tracks, trainingLabels(items, coherentNoTrack), extras, leftOffIds(items, coherentNoTrack));
     model.calibration = calibrate(model);
     const suggestions = new Map<string, Suggestion>();
     for (const item of items) {

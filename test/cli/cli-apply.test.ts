@@ -20,7 +20,7 @@ describe('the CLI against a server', () => {
     const planFile = path.join(tempDir(), 'plan.json');
     const planned = await runCli(['--api', pcc.url, '--plan-out', planFile]);
     expect(planned.code).toBe(0);
-    expect(planned.stderr).toContain('11 tracks to create, 100 to assign');
+    expect(planned.stderr).toContain('11 tracks to create, 99 to assign');
 
     const refused = await runCli(['--apply', planFile]);
     expect(refused).toMatchObject({code: 2, stderr: `--apply ${planFile} would change the server and there is no terminal to confirm; pass --yes to apply it.\n`});
@@ -29,7 +29,7 @@ describe('the CLI against a server', () => {
     expect(applied.code).toBe(0);
     expect(applied.stderr).toContain('Verified: the server matches the plan.');
     expect(applied.stderr).toMatch(/^Applying to the API at http:\/\/127\.0\.0\.1:\d+ \(project project-control-center\)\.$/m);
-    expect(applied.stderr).toContain(`Applied to the API at ${pcc.url} (project project-control-center): 100 changes, 0 failed`);
+    expect(applied.stderr).toContain(`Applied to the API at ${pcc.url} (project project-control-center): 99 changes, 0 failed`);
     const stem = planFile.replace(/\.json$/, '');
     expect(readFileSync(`${stem}.report.md`, 'utf8')).toContain('- Verification: the server matches the plan');
     expect(existsSync(`${stem}.undo.json`)).toBe(true);
@@ -63,9 +63,9 @@ describe('the CLI against a server', () => {
     expect(run.code).toBe(0);
     const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(events[0]).toMatchObject({type: 'target'});
-    expect(events[1]).toMatchObject({type: 'start', changes: 100});
+    expect(events[1]).toMatchObject({type: 'start', changes: 99});
     expect(events.filter((event) => event.type === 'track')).toHaveLength(11);
-    expect(events.filter((event) => event.type === 'assigned')).toHaveLength(100);
+    expect(events.filter((event) => event.type === 'assigned')).toHaveLength(99);
     expect(events.at(-1)).toMatchObject({type: 'finished', outcome: {verified: true}});
   });
 

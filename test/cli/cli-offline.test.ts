@@ -69,14 +69,16 @@ describe('the CLI without a server', () => {
     const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run', '--json', '--report', report]);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
-    // The seed's distribution, plus the suggestions confident enough to place (one of them on no track).
-    expect(json.tracks.map((track: {count: number}) => track.count)).toEqual([8, 14, 14, 4, 8, 22, 8, 10, 5, 2, 5]);
+    // The seed's distribution, plus the suggestions confident enough to place.
+    const placed = json.suggested.filter((suggestion: {placed: boolean}) => suggestion.placed);
     expect(json.suggested).toHaveLength(6);
-    expect(json.suggested.filter((suggestion: {placed: boolean}) => suggestion.placed).map((suggestion: {id: string}) => suggestion.id)).toEqual(['WO-2026-120', 'WO-2026-121', 'WO-2026-123', 'WO-2026-124']);
-    expect(json.suggested.find((suggestion: {id: string}) => suggestion.id === 'WO-2026-120')).toMatchObject({track: 'No track', placed: true});
+    expect(placed.map((suggestion: {id: string}) => suggestion.id)).toEqual(['WO-2026-121', 'WO-2026-123', 'WO-2026-124']);
+    expect(json.tracks.map((track: {count: number}) => track.count).reduce((a: number, b: number) => a + b, 0)).toBe(97 + placed.length);
+    // The guess of no track is shown, below the bar here.
+    expect(json.suggested.find((suggestion: {id: string}) => suggestion.id === 'WO-2026-120')).toMatchObject({track: 'No track', placed: false});
     // Placed follows the value shown, at the default bar.
     for (const suggestion of json.suggested as {confidence: number; placed: boolean}[]) expect(suggestion.placed).toBe(suggestion.confidence >= 0.85);
-    expect(json.needsReview).toHaveLength(2);
+    expect(json.needsReview).toHaveLength(3);
     expect(json.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^WO-2026-118\.md:9: front matter is not valid YAML/)]));
     expect(readFileSync(report, 'utf8')).toContain('## Summary');
     expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'))).toEqual(json);
@@ -141,6 +143,12 @@ describe('the CLI without a server', () => {
     expect(demo.code).toBe(0);
     // WO-2026-118 is invisible to the server (invalid YAML), so one fewer.
     expect(JSON.parse(demo.stdout).evaluated).toBe(104);
+    // A spec that maps nothing in the folder: said in words, not as 0.0% of 0.
+    const {writeFileSync} = await import('node:fs');
+    const empty = path.join(tempDir(), 'spec.md');
+    writeFileSync(empty, '---\nid: WO-2099-001\ntitle: Tracks\n---\n## Track Definitions to Create\n\n| Track | Goal |\n|---|---|\n| Billing | Money |\n\n## Assignment Mapping\n\n### Billing\n- WO-1999-001: not in the folder\n');
+    const nothing = await runCli(['evaluate', '--work-orders', SAMPLE_WORK_ORDERS, '--spec', empty]);
+    expect(nothing.stdout).toBe('Nothing to evaluate: the spec (WO-2099-001) places no work order that is in the project; evaluate needs a mapping to hide WOs from.\n');
   });
 
   it('--plan-out writes a plan without a server', async () => {

