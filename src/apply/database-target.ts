@@ -5,6 +5,8 @@ import {PccDatabase, PccDatabaseError} from '../pcc/pcc-database.js';
 import type {ApplyTarget, Batch, BatchResult, CreatedTrack, TargetState} from './apply-target.js';
 import {ApplyRefused} from './refusal.js';
 import {sanitizeText} from '../workorders/sanitize.js';
+import {listedTracks, notTheSamePcc, serverDatabaseDifferences, type ListedWorkOrder} from '../pcc/same-pcc.js';
+import type {TrackRecord} from '../pcc/validate.js';
 
 /**
  * PCC's SQLite file as the target: everything in one short transaction, so a crash or a lock
@@ -18,8 +20,9 @@ export class DatabaseTarget implements ApplyTarget {
   readonly unanswered = false;
   readonly lostCreates: ReadonlySet<string> = new Set();
   private readonly db: PccDatabase;
+  private checkedServer = false;
 
-  constructor(file: string, project: string, private readonly api: ClientOptions | null = null) {
+  constructor(private readonly file: string, project: string, private readonly api: ClientOptions | null = null) {
     try {
       this.db = PccDatabase.open(file, project);
     } catch (error) {
@@ -36,8 +39,25 @@ export class DatabaseTarget implements ApplyTarget {
     this.lockKey = `database ${real} ${project}`;
   }
 
+  /**
+   * The database's state. The first read, before anything is written, also checks that the
+   * server (when known) reads this very file; a server that does not answer is not asked.
+   */
   async readState(): Promise<TargetState> {
-    return this.read();
+    const state = this.read();
+    if (this.api && !this.checkedServer) {
+      this.checkedServer = true;
+      const view = await this.serverView().catch(() => null);
+      const differences = view ? serverDatabaseDifferences(state, view) : [];
+      if (differences.length) throw new ApplyRefused(notTheSamePcc(this.file, this.api.baseUrl, differences));
+    }
+    return state;
+  }
+
+  private async serverView(): Promise<{tracks: TrackRecord[]; workOrders: ListedWorkOrder[]}> {
+    const client = createPccClient({...this.api!, retries: 1});
+    const [tracks, {workOrders}] = await Promise.all([client.listTracks(), client.listWorkOrders()]);
+    return {tracks, workOrders: workOrders.map(listedTracks)};
   }
 
   private read(): TargetState {
@@ -49,15 +69,18 @@ export class DatabaseTarget implements ApplyTarget {
     }
   }
 
-  /** From the database; when the server is known, its API must show the same thing. */
+  /**
+   * From the database; when the server answers, as its API shows it (what PCC itself shows). The
+   * database is the target: a server that is stopped does not make a committed write unverifiable.
+   */
   async readBack(): Promise<TargetState> {
     const state = this.read();
     if (!this.api) return state;
-    const client = createPccClient({...this.api, retries: 2});
-    const [tracks, {workOrders}] = await Promise.all([client.listTracks(), client.listWorkOrders()]);
+    const view = await this.serverView().catch(() => null);
+    if (!view) return state;
     // The API lists only WOs whose files parse; rows of other files keep the database's view.
-    const listed = new Map(workOrders.map((wo) => [wo.id, wo.trackIds ?? (wo.trackId ? [wo.trackId] : [])]));
-    return {tracks, workOrders: state.workOrders.map((wo) => ({id: wo.id, trackIds: listed.get(wo.id) ?? wo.trackIds}))};
+    const listed = new Map(view.workOrders.map((wo) => [wo.id, wo.trackIds]));
+    return {tracks: view.tracks, workOrders: state.workOrders.map((wo) => ({id: wo.id, trackIds: listed.get(wo.id) ?? wo.trackIds}))};
   }
 
   async checkCanAssign(): Promise<void> {}

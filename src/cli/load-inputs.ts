@@ -2,6 +2,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {apiLabel, canonicalServer} from '../apply/api-target.js';
 import {PccDatabase, PccDatabaseError, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
+import {listedTracks, notTheSamePcc, serverDatabaseDifferences} from '../pcc/same-pcc.js';
 import {findInvisible, formatInvisible, type InvisibleFile} from '../workorders/invisible.js';
 import {buildPlan, type ServerTrack} from '../plan/build-plan.js';
 import type {Plan} from '../plan/plan-types.js';
@@ -273,9 +274,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
     throw error;
   }
   try {
-    const state = db.readState();
     const project = db.project.id;
-    const rows = new Map(state.workOrders.map((wo) => [wo.id, wo.trackIds]));
     const clientOptions = apiGiven ? clientOptionsFrom(options, env, {...overrides, project}) : null;
     const client = clientOptions ? createPccClient({...clientOptions, retries: 2}) : null;
     const folder = folderAtHand(options, db.project.path ? path.join(db.project.path, 'work_orders') : null);
@@ -284,7 +283,14 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
       throw new CliError(`No work orders to plan: ${file} has no WO contents, and neither --api nor a work_orders folder was given (the project's path in PCC is ${db.project.path ?? 'unknown'}); pass --work-orders DIR or --api URL.`, 2);
     }
     const {spec, text: specText, file: specFile, note: specNote, earlier: specEarlier} = await readSpec(options, client, local, {project, api: clientOptions?.baseUrl ?? null, pccDb: file});
+    // The server's listing first: PCC adds a row for a WO file it lists for the first time.
     const listed = client ? await client.listWorkOrders() : null;
+    const state = db.readState();
+    const rows = new Map(state.workOrders.map((wo) => [wo.id, wo.trackIds]));
+    if (client && listed) {
+      const differences = serverDatabaseDifferences(state, {tracks: await client.listTracks().catch(() => null), workOrders: listed.workOrders.map(listedTracks)});
+      if (differences.length) throw new CliError(notTheSamePcc(file, clientOptions!.baseUrl, differences), 1);
+    }
     const source = listed ?? local!;
     const invisible = local ? findInvisible(local, new Set(listed ? listed.workOrders.map((wo) => wo.id) : [...rows.keys()])) : [];
     const hidden = new Set(invisible.map((entry) => entry.id));

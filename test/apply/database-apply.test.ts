@@ -1,13 +1,19 @@
 import {spawn} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
 import {CLI, removeTempDirs, SAMPLE_WORK_ORDERS, tempDir, workOrderFile, writeWorkOrders} from '../helpers/fixtures.js';
 import {addTrack, makePccDatabase, openDb, placeWorkOrder, placements, trackNames, type Shape} from '../helpers/pcc-db.js';
 import {runCli} from '../helpers/run-cli.js';
+import {serverPool} from '../helpers/test-server.js';
 
-afterEach(() => removeTempDirs());
+const pool = serverPool();
+
+afterEach(async () => {
+  await pool.stopAll();
+  removeTempDirs();
+});
 
 /** Ids PCC has rows for: every sample WO whose front matter parses. */
 const visibleIds = () => loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders.filter((wo) => !wo.recovered).map((wo) => wo.id);
@@ -167,5 +173,48 @@ describe("PCC's database, refusals that change nothing", () => {
     expect([...seen]).toEqual(expect.arrayContaining(['3000/3000']));
     expect([...seen].filter((state) => state !== '0/0' && state !== '3000/3000')).toEqual([]);
     expect(seen.has('3000/3000')).toBe(true);
+  });
+
+  it('a server that reads another file: planning and applying are refused before anything is written', async () => {
+    const pcc = await pool.start({assignRoute: false});
+    await fetch(`${pcc.url}/repos/project-control-center/work-orders`);
+    const planFile = path.join(tempDir(), 'plan.json');
+    expect((await runCli(['--api', pcc.url, '--pcc-db', pcc.dbFile, '--plan-out', planFile])).code).toBe(0);
+    // A copy of the server's file that has since drifted: another track and another placement.
+    const copy = path.join(tempDir(), 'control-center.db');
+    const source = openDb(pcc.dbFile);
+    source.prepare('VACUUM INTO ?').run(copy);
+    source.close();
+    placeWorkOrder(copy, 'WO-2026-020', [addTrack(copy, 'Stale')]);
+
+    const planned = await runCli(['--api', pcc.url, '--pcc-db', copy, '--dry-run']);
+    expect(planned.code).toBe(1);
+    expect(planned.stderr).toContain(`The PCC server at ${pcc.url} and the database ${copy} do not hold the same tracks (track "Stale" (`);
+    expect(planned.stderr).toContain('WO-2026-020 is on no track on the server and on t-stale-');
+    expect(planned.stderr).toContain('pass the --pcc-db the server opens');
+
+    // The saved plan names the server's file; the server now reads the copy.
+    const port = Number(new URL(pcc.url).port);
+    await pcc.stop();
+    const moved = await pool.start({assignRoute: false, dbFile: copy, workOrdersDir: pcc.workOrdersDir, port});
+    expect(moved.url).toBe(pcc.url);
+    const applied = await runCli(['--apply', planFile, '--yes']);
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain(`and the database ${pcc.dbFile} do not hold the same tracks`);
+    expect(trackNames(pcc.dbFile)).toEqual([]);
+    expect(trackNames(copy)).toEqual(['Stale']);
+  });
+
+  it('a PCC server that is stopped does not make a committed write unverifiable', async () => {
+    const pcc = await pool.start({assignRoute: false});
+    await fetch(`${pcc.url}/repos/project-control-center/work-orders`);
+    const planFile = path.join(tempDir(), 'plan.json');
+    expect((await runCli(['--api', pcc.url, '--pcc-db', pcc.dbFile, '--plan-out', planFile])).code).toBe(0);
+    await pcc.stop();
+    const applied = await runCli(['--apply', planFile, '--yes']);
+    expect(applied.stderr).toContain("Verified: PCC's database matches the plan.");
+    expect(applied.code).toBe(0);
+    expect(trackNames(pcc.dbFile)).toHaveLength(11);
+    expect(existsSync(planFile.replace(/\.json$/, '.undo.json'))).toBe(true);
   });
 });
