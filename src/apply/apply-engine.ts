@@ -35,6 +35,8 @@ export type ApplyOptions = {
   onEvent?: (event: ApplyEvent) => void;
   /** When the server drifted since the plan was made, rebase the plan's placements onto it instead of refusing. */
   replan?: boolean;
+  /** Told the rebased plan when `replan` applied the placements to the target as it is now (the report describes that plan). */
+  onReplanned?: (plan: Plan) => void;
   /** How long to wait before the second read-back when a write went unanswered (default 3 s). */
   graceMs?: number;
   /** How long the server may stay unreachable before the run gives up (default 2 min). */
@@ -142,18 +144,21 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
   }
 
   async function run(journal: Journal): Promise<ApplyOutcome> {
+    let replanned: string[] | null = null;
     const before = await target.readState();
     const readAt = Date.now();
     const nowFingerprint = fingerprintOfState(plan.spec.hash, before);
     let resolved = resolveTrackIds(plan, before.tracks, journal);
     if (nowFingerprint !== plan.fingerprint) {
-      const drift = [...resolved.missing, ...findDrift(plan, before, resolved.ids)];
+      const drift = [...resolved.missing, ...findDrift(plan, before, resolved.ids, target.kind)];
       if (drift.length && options.replan && plan.kind !== 'undo') {
         plan = rebasePlan(plan, before);
         resolved = resolveTrackIds(plan, before.tracks, journal);
+        replanned = drift;
+        options.onReplanned?.(plan);
         emit({type: 'replanned', differences: drift});
       } else if (drift.length) {
-        throw new ApplyRefused(`The server changed since the plan was made (${drift.length} difference${drift.length === 1 ? '' : 's'}: ${drift.join('; ')}); nothing was applied. Make a new plan, or pass --replan to apply the plan's placements to the server as it is now.`);
+        throw new ApplyRefused(`${target.kind === 'database' ? "PCC's database" : 'The server'} changed since the plan was made (${drift.length} difference${drift.length === 1 ? '' : 's'}: ${drift.join('; ')}); nothing was applied. Make a new plan, or pass --replan to apply the plan's placements to ${target.kind === 'database' ? 'it' : 'the server'} as it is now.`);
       }
     }
     const idProblems = checkResolvedIds(plan, before, resolved.ids);
@@ -470,6 +475,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
       mismatches: finalMismatches,
       undoPlan,
       durationMs: Date.now() - started,
+      ...(replanned ? {replanned} : {}),
     };
     emit({type: 'finished', outcome});
     return outcome;

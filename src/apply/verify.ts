@@ -82,7 +82,7 @@ export function verify(plan: Plan, state: TargetState, ids: ReadonlyMap<string, 
 }
 
 /** What drifted on the target since the plan was made, in a way that matters to it. */
-export function findDrift(plan: Plan, state: TargetState, ids: ReadonlyMap<string, string>): string[] {
+export function findDrift(plan: Plan, state: TargetState, ids: ReadonlyMap<string, string>, kind: 'api' | 'database' = 'api'): string[] {
   const current = new Map(state.workOrders.map((wo) => [wo.id, wo.trackIds]));
   const nameById = new Map(state.tracks.map((track) => [track.id, track.name]));
   const names = (list: readonly string[]) => (list.length ? list.map((id) => `"${sanitizeText(nameById.get(id) ?? id)}"`).join(' and ') : 'no track');
@@ -92,7 +92,7 @@ export function findDrift(plan: Plan, state: TargetState, ids: ReadonlyMap<strin
   for (const item of plan.items) {
     const now = current.get(item.id);
     if (!now) {
-      if (changeOf(item)) drift.push(`${sanitizeText(item.id)} is no longer in the project`);
+      if (changeOf(item)) drift.push(kind === 'database' ? `${sanitizeText(item.id)} has no row in PCC's database now` : `${sanitizeText(item.id)} is no longer in the project`);
       continue;
     }
     const saw = currentIdsOf(item);

@@ -1,3 +1,4 @@
+import {realpathSync} from 'node:fs';
 import path from 'node:path';
 import {ApiTarget, apiLabel, canonicalServer} from '../apply/api-target.js';
 import {DatabaseTarget} from '../apply/database-target.js';
@@ -23,7 +24,7 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
   const elsewhere: string[] = [];
   if (options.api && plan.api && canonicalServer(options.api) !== canonicalServer(plan.api)) elsewhere.push(`server ${sanitizeText(options.api)} (the plan was made for ${sanitizeText(plan.api)})`);
   if (options.project && options.project !== plan.project && !planOffline) elsewhere.push(`project ${sanitizeText(options.project)} (the plan was made for ${sanitizeText(plan.project)})`);
-  if (namedDb && plan.pccDb && path.resolve(namedDb) !== path.resolve(plan.pccDb)) elsewhere.push(`database ${sanitizeText(namedDb)} (the plan was made for ${sanitizeText(plan.pccDb)})`);
+  if (namedDb && plan.pccDb && !sameFile(namedDb, plan.pccDb)) elsewhere.push(`database ${sanitizeText(namedDb)} (the plan was made for ${sanitizeText(plan.pccDb)})`);
   if (elsewhere.length && !options.retarget) {
     throw new CliError(`This plan would go to another ${elsewhere.join(' and ')}; pass --retarget to apply it there anyway. Nothing was changed.`, 2);
   }
@@ -41,6 +42,18 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
     return databaseTarget(pccDb, project, api ? clientOptionsFrom(options, env, {api, project}) : null);
   }
   return apiTarget(clientOptionsFrom(options, env, {api: options.api ?? plan.api ?? DEFAULT_API, project}));
+}
+
+/** Two paths to one file: a symlink or another spelling of the path is the same database. */
+function sameFile(a: string, b: string): boolean {
+  const real = (file: string) => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return path.resolve(file);
+    }
+  };
+  return real(a) === real(b);
 }
 
 /** PCC's database; when the server is known too, the read-back also goes through its API. */

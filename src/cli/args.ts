@@ -182,8 +182,9 @@ Applying
                          placements to it as it is now instead of refusing
   --retarget             apply a saved plan to another server, project or database than the
                          one it was made for
-  --pcc-db PATH          PCC's SQLite database (env PCC_DB): read tracks from it and apply into
-                         it, for PCC servers without the assignment route
+  --pcc-db PATH          PCC's SQLite database (env PCC_DB, else PCC's own PCC_DATABASE_PATH or
+                         CONTROL_CENTER_DB_PATH): read tracks from it and apply into it, for
+                         PCC servers without the assignment route
 
 serve
   --work-orders DIR --db FILE --port N (default 4010) --host ADDR (default 127.0.0.1) --project ID

@@ -1,7 +1,7 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {apiLabel, canonicalServer} from '../apply/api-target.js';
-import {PccDatabase, PccDatabaseError, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
+import {databaseVariable, PccDatabase, PccDatabaseError, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
 import {listedTracks, notTheSamePcc, serverDatabaseDifferences} from '../pcc/same-pcc.js';
 import {findInvisible, formatInvisible, type InvisibleFile} from '../workorders/invisible.js';
 import {buildPlan, type ServerTrack} from '../plan/build-plan.js';
@@ -270,8 +270,10 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
   try {
     db = PccDatabase.open(file, overrides.project ?? options.project ?? null);
   } catch (error) {
-    if (error instanceof PccDatabaseError) throw new CliError(error.message, error.kind === 'io' ? 2 : 1);
-    throw error;
+    if (!(error instanceof PccDatabaseError)) throw error;
+    // A path that came from the environment is easy to overlook: say which variable names it.
+    const variable = error.kind === 'io' ? databaseVariable(options.pccDb, env) : null;
+    throw new CliError(variable ? `${error.message.replace(/\.$/, '')}, or correct ${variable}, which names this file.` : error.message, error.kind === 'io' ? 2 : 1);
   }
   try {
     const project = db.project.id;

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import {applyPlan} from '../apply/apply-engine.js';
+import {applyPlan, ApplyRefused} from '../apply/apply-engine.js';
+import {JournalError} from '../apply/journal.js';
 import type {ApplyEvent} from '../apply/apply-events.js';
 import {computeChanges, sendsNothing} from '../plan/changes.js';
 import {readPlanFile} from '../plan/plan-file.js';
@@ -8,7 +9,7 @@ import type {CliOptions} from './args.js';
 import {CliError} from './errors.js';
 import {chooseTarget} from './apply-target-choice.js';
 import {safeJson} from './json-lines.js';
-import {applySucceeded, buildReport, whatMatches} from '../report/report.js';
+import {applySucceeded, buildReport, crashedOutcome, refusedOutcome, replannedText, RUN_FAILURE_ID, whatMatches, type ApplyOutcome} from '../report/report.js';
 import {siblingsOf, writeReportFiles} from './output-files.js';
 
 type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; interactive: boolean};
@@ -20,7 +21,7 @@ function eventLine(event: ApplyEvent): string | null {
     case 'target':
       return `Applying to ${event.label}.`;
     case 'replanned':
-      return `The server changed since the plan was made (${event.differences.length} difference${event.differences.length === 1 ? '' : 's'}); the plan's placements are applied to it as it is now.`;
+      return `Replanned: ${replannedText(event.differences)}.`;
     case 'track':
       return `Track "${event.name}" ${event.action === 'recovered' ? 'found after a lost answer' : event.action === 'reused' ? 'found (made meanwhile), reused' : event.action} (${event.id}).`;
     case 'track-deleted':
@@ -69,8 +70,11 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
     }
   }
   const files = siblingsOf(planFile);
+  // With --replan the engine may rebase the plan onto the target as it is: the report describes what it applied.
+  let appliedPlan = plan;
   const outcome = await applyPlan({
     plan,
+    onReplanned: (rebased) => (appliedPlan = rebased),
     openTarget: target.openTarget,
     journalFile: files.journal,
     undoPlanFile: files.undo,
@@ -87,17 +91,31 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
       // Event lines quote WO ids, track names and server errors: print them inert.
       if (line) io.stderr.write(`${sanitizeLines(line)}\n`);
     },
+  }).catch((error: Error): ApplyOutcome => {
+    // Refused before anything was sent; any other error may come after some writes.
+    const refused = error instanceof ApplyRefused || error instanceof JournalError;
+    const failed = refused ? refusedOutcome(target.label, error.message) : crashedOutcome(target.label, error.message);
+    if (options.json) io.stdout.write(`${safeJson({type: 'finished', outcome: failed})}\n`);
+    return failed;
   });
-  const report = buildReport(plan, {mode: 'applied', apply: outcome});
-  const written = writeReportFiles(options.report ?? files.reportMd, plan, report);
-  if (!options.json) {
-    const summary = [
-      `Applied to ${outcome.target}: ${outcome.applied} changes${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} ${outcome.retries === 1 ? 'retry' : 'retries'}, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
-      `Report: ${written.markdown} and ${path.basename(written.json)}.`,
-    ];
-    if (outcome.undoPlan) summary.push(`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);
-    if (outcome.stopped) summary.push(`Stopped before the end; run the same command again to resume: pcc-track-wizard --apply ${planFile} --yes`);
-    io.stderr.write(`${sanitizeLines(summary.join('\n'))}\n`);
+  // Nothing happened: an earlier run's report of this plan (another run may hold the lock) stays as it is.
+  if (outcome.refusal) {
+    if (!options.json) io.stderr.write(`${sanitizeLines(`Not applied: ${outcome.refusal}`)}\n`);
+    return 1;
   }
+  const report = buildReport(appliedPlan, {mode: 'applied', apply: outcome});
+  const written = writeReportFiles(options.report ?? files.reportMd, appliedPlan, report);
+  if (options.json) return applySucceeded(outcome) ? 0 : 1;
+  const reportLine = `Report: ${written.markdown} and ${path.basename(written.json)}.`;
+  const crash = outcome.failed.find((failure) => failure.id === RUN_FAILURE_ID);
+  const summary = crash
+      ? [`The run ended with an error before it could verify: ${crash.error}`, reportLine, `Run the same command again to resume and verify: pcc-track-wizard --apply ${planFile} --yes`]
+      : [
+          `Applied to ${outcome.target}: ${outcome.applied} changes${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} ${outcome.retries === 1 ? 'retry' : 'retries'}, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
+          reportLine,
+          ...(outcome.undoPlan ? [`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`] : []),
+          ...(outcome.stopped ? [`Stopped before the end; run the same command again to resume: pcc-track-wizard --apply ${planFile} --yes`] : []),
+        ];
+  io.stderr.write(`${sanitizeLines(summary.join('\n'))}\n`);
   return applySucceeded(outcome) ? 0 : 1;
 }

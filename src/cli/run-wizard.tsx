@@ -9,7 +9,7 @@ import {CliError} from './errors.js';
 import {apiTarget, databaseTarget} from './apply-target-choice.js';
 import {applyPathText, clientOptionsFrom, missingApplyFlags, loadInputs, planFrom, problemLines, type InputOverrides} from './load-inputs.js';
 import {siblingsOf, writeReportFiles} from './output-files.js';
-import {applySucceeded, buildReport, crashedOutcome, whatMatches, type ApplyOutcome} from '../report/report.js';
+import {applySucceeded, buildReport, crashedOutcome, refusedOutcome, whatMatches, type ApplyOutcome} from '../report/report.js';
 import type {DoneFiles} from '../ui/screens/done.js';
 import {sanitizeLines} from '../workorders/sanitize.js';
 import {recordDecisions, type SpecRecord} from './spec-record.js';
@@ -161,11 +161,6 @@ function specLine(record: SpecRecord): string {
   const yours = record.moved.length - accepted;
   const what = [yours ? `${yours} decision${yours === 1 ? '' : 's'} of review` : '', accepted ? `${accepted} accepted suggestion${accepted === 1 ? '' : 's'}` : ''].filter(Boolean).join(' and ');
   return `${record.copy ? 'Reviewed spec (a copy, since the spec was not a file of yours)' : 'Spec updated with the review'}: ${record.file} (${what} recorded).`;
-}
-
-/** An apply that was refused before anything was sent: no WO failed, nothing changed. */
-function refusedOutcome(target: string, message: string): ApplyOutcome {
-  return {target, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [], retries: 0, stopped: false, verified: false, mismatches: [], undoPlan: null, durationMs: 0, refusal: message};
 }
 
 function summaryLines(outcome: ApplyOutcome, files: DoneFiles | null, demo: boolean): string[] {

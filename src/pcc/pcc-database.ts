@@ -40,6 +40,12 @@ export function pccDatabaseFromEnv(env: NodeJS.ProcessEnv): string | null {
   return env.PCC_DATABASE_PATH || env.CONTROL_CENTER_DB_PATH || null;
 }
 
+/** The environment variable a database path came from, when no --pcc-db flag named it. */
+export function databaseVariable(flag: string | null, env: NodeJS.ProcessEnv): string | null {
+  if (flag) return flag === env.PCC_DB ? 'PCC_DB' : null;
+  return env.PCC_DATABASE_PATH ? 'PCC_DATABASE_PATH' : env.CONTROL_CENTER_DB_PATH ? 'CONTROL_CENTER_DB_PATH' : null;
+}
+
 /** How long a write waits for PCC to finish its own short writes. */
 export const BUSY_TIMEOUT_MS = 2000;
 

@@ -25,6 +25,8 @@ export type ApplyOutcome = {
   durationMs: number;
   /** Set when the apply was refused before anything was sent (drift, lock, a busy database …). */
   refusal?: string;
+  /** How the target had changed since the plan was made, when --replan applied the placements to it as it was. */
+  replanned?: string[];
 };
 
 export type ReportTrack = {
@@ -179,6 +181,11 @@ function appliedHow(apply: ApplyOutcome | undefined): string {
 /** Id of the failure the wizard records when the engine itself threw: what landed is unknown. */
 export const RUN_FAILURE_ID = 'the run';
 
+/** The outcome of an apply refused before anything was sent. */
+export function refusedOutcome(target: string, message: string): ApplyOutcome {
+  return {target, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [], retries: 0, stopped: false, verified: false, mismatches: [], undoPlan: null, durationMs: 0, refusal: message};
+}
+
 /** The outcome of an apply whose engine threw after it may have written: not a refusal, nothing verified. */
 export function crashedOutcome(target: string, message: string): ApplyOutcome {
   return {target, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [{id: RUN_FAILURE_ID, error: message}], retries: 0, stopped: false, verified: false, mismatches: ['the run ended with an error before it could verify; run the same plan again to resume and verify'], undoPlan: null, durationMs: 0};
@@ -215,6 +222,7 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   if (apply?.target) lines.push(`- Applied to: ${md(apply.target)}`);
   lines.push(`- Changes: ${changes.createTracks} tracks to create${changes.deleteTracks ? `, ${changes.deleteTracks} duplicate tracks to merge and delete` : ''}, ${changes.assign} to assign, ${changes.move} to move, ${changes.clear} to clear, ${changes.unchanged} unchanged`);
   if (apply?.refusal) lines.push(`- Not applied, nothing was changed: ${md(apply.refusal)}`);
+  if (apply?.replanned) lines.push(`- Replanned: ${md(replannedText(apply.replanned))}`);
   if (apply) {
     lines.push(`- Applied: ${apply.applied} changes${apply.resumed ? ` (${apply.resumed} already done by an earlier run, resumed)` : ''}, ${apply.failed.length} failed, ${apply.retries} ${apply.retries === 1 ? 'retry' : 'retries'}, ${(apply.durationMs / 1000).toFixed(1)} s`);
     lines.push(`- Tracks created: ${apply.tracksCreated.length ? apply.tracksCreated.map(md).join(', ') : 'none'}${apply.tracksReused.length ? `; reused: ${apply.tracksReused.map(md).join(', ')}` : ''}`);
@@ -291,6 +299,13 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   if (!report.warnings.length) lines.push('_None._');
   for (const warning of report.warnings) lines.push(`- ${md(warning)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** How the target had changed when --replan applied the plan's placements to it as it was. */
+export function replannedText(differences: readonly string[]): string {
+  const shown = differences.slice(0, 5).join('; ');
+  const more = differences.length > 5 ? `; and ${differences.length - 5} more` : '';
+  return `the target had changed since the plan was made (${differences.length} difference${differences.length === 1 ? '' : 's'}: ${shown}${more}); the plan's placements were applied to it as it was, and the changes here are counted from there`;
 }
 
 /** Who is said to match the plan after an apply: the server, or PCC's database. */

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
@@ -96,7 +96,8 @@ describe("PCC's database, refusals that change nothing", () => {
     rows.close();
     const run = await runCli(['--apply', planFile, '--yes']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('WO-2026-020 is no longer in the project');
+    expect(run.stderr).toContain("WO-2026-020 has no row in PCC's database now");
+    expect(run.stderr).toContain("Not applied: PCC's database changed since the plan was made");
     expect(trackNames(db)).toEqual([]);
     expect([...placements(db).values()].every((names) => names.length === 0)).toBe(true);
     // Written directly, the same plan is refused as a whole, and no row is made for it.
@@ -216,5 +217,19 @@ describe("PCC's database, refusals that change nothing", () => {
     expect(applied.code).toBe(0);
     expect(trackNames(pcc.dbFile)).toHaveLength(11);
     expect(existsSync(planFile.replace(/\.json$/, '.undo.json'))).toBe(true);
+  });
+
+  it("a path from PCC's own variable that does not exist is named as such; a symlink to the plan's file is the same database", async () => {
+    const missing = path.join(tempDir(), 'gone.db');
+    const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run'], {PCC_DATABASE_PATH: missing});
+    expect(run).toMatchObject({code: 2, stderr: `${missing} does not exist; pass --pcc-db with the path of PCC's control-center.db, or correct PCC_DATABASE_PATH, which names this file.\n`});
+    const db = makePccDatabase('older', visibleIds());
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
+    const link = path.join(tempDir(), 'control-center.db');
+    symlinkSync(db, link);
+    const applied = await runCli(['--apply', planFile, '--yes'], {PCC_DATABASE_PATH: link});
+    expect(applied.stderr).toContain("Verified: PCC's database matches the plan.");
+    expect(applied.code).toBe(0);
   });
 });

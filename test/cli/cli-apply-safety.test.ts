@@ -1,4 +1,4 @@
-import {readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {removeTempDirs, SEED_SPEC_FILE, tempDir} from '../helpers/fixtures.js';
@@ -55,7 +55,7 @@ describe('applying safely from the CLI', () => {
     const winner = [a, b].find((run) => run.code === 0) as CliRun;
     expect(winner.stderr).toContain('Verified: the server matches the plan.');
     expect(loser.code).toBe(1);
-    expect(loser.stderr).toMatch(/^Applying to the API at .*\nanother pcc-track-wizard \(pid \d+, started .*\) is applying to the API at .*; wait for it to finish, then run the same command again\. Nothing was changed\.\n$/);
+    expect(loser.stderr).toMatch(/^Applying to the API at .*\nNot applied: another pcc-track-wizard \(pid \d+, started .*\) is applying to the API at .*; wait for it to finish, then run the same command again\. Nothing was changed\.\n$/);
     const {trackNames} = await serverDistribution(pcc.url);
     expect(trackNames).toHaveLength(11);
     const again = await runCli(['--apply', planFile, '--yes']);
@@ -148,4 +148,31 @@ it('a plan saved offline applies with --api URL --project ID, and says what to p
   expect(applied.stderr).toContain('Verified: the server matches the plan.');
   expect(applied.code).toBe(0);
   await pcc.stop();
+});
+
+it('--apply on a server that drifted: refused with a JSON event, no report; --replan reports the plan it applied', async () => {
+  const pcc = await pool.start();
+  const planFile = path.join(tempDir(), 'plan.json');
+  expect((await runCli(['--api', pcc.url, '--plan-out', planFile, '--no-suggest'])).code).toBe(0);
+  // Someone puts WO-2026-020 on a track of their own after the plan was made.
+  const base = `${pcc.url}/repos/project-control-center`;
+  const created = (await (await fetch(`${base}/tracks`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({name: 'Ops'})})).json()) as {track: {id: string}};
+  await fetch(`${base}/work-orders/WO-2026-020/track`, {method: 'PUT', headers: {'content-type': 'application/json'}, body: JSON.stringify({trackId: created.track.id})});
+
+  const refused = await runCli(['--apply', planFile, '--yes', '--json']);
+  expect(refused.code).toBe(1);
+  const last = JSON.parse(refused.stdout.trim().split('\n').at(-1)!) as {type: string; outcome: {refusal: string}};
+  expect(last.type).toBe('finished');
+  expect(last.outcome.refusal).toContain('The server changed since the plan was made (1 difference: WO-2026-020 is now on "Ops" (the plan saw no track))');
+  expect(existsSync(planFile.replace(/\.json$/, '.report.md'))).toBe(false);
+  expect((await serverDistribution(pcc.url)).trackNames).toEqual(['Ops']);
+
+  const replanned = await runCli(['--apply', planFile, '--yes', '--replan']);
+  expect(replanned.code).toBe(0);
+  expect(replanned.stderr).toContain('Replanned: the target had changed since the plan was made (1 difference: WO-2026-020 is now on "Ops" (the plan saw no track))');
+  const report = JSON.parse(readFileSync(planFile.replace(/\.json$/, '.report.json'), 'utf8')) as {changes: {items: {id: string; kind: string; from: string | null}[]}; apply: {replanned: string[]}};
+  // The rebased plan moves WO-2026-020 off Ops; the saved plan only saw it on no track.
+  expect(report.changes.items.find((change) => change.id === 'WO-2026-020')).toMatchObject({kind: 'move', from: 'Ops'});
+  expect(report.apply.replanned).toHaveLength(1);
+  expect(readFileSync(planFile.replace(/\.json$/, '.report.md'), 'utf8')).toContain('- Replanned: the target had changed');
 });
