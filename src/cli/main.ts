@@ -72,6 +72,10 @@ async function dispatch(options: CliOptions, io: CliIo, signal: AbortSignal): Pr
       const {runPlanOnly} = await import('./run-plan.js');
       return await runPlanOnly(options, io, demo ? {api: demo.url, folder: demo.workOrdersDir} : {});
     }
+    // Ink draws only the last frame when CI or CONTINUOUS_INTEGRATION is set (read when it loads);
+    // the wizard runs on a real terminal only, so it draws there whatever those say.
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
     const {runWizard} = await import('./run-wizard.js');
     return await runWizard(options, io, demo ? {api: demo.url, folder: demo.workOrdersDir} : {});
   } finally {

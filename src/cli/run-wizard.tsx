@@ -131,6 +131,9 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
   if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);
   // Full screen on the alternate buffer; the terminal's own screen comes back on every way out.
   const screen = fullScreen(io.stdout);
+  // Keys pressed as the first screen appears, before Ink listens, arrive as typed (a cooked
+  // terminal would turn Enter into a line feed); Ink turns raw mode off again when it leaves.
+  if (io.stdin.isTTY) io.stdin.setRawMode(true);
   try {
     const app = render(
       <App plan={plan} theme={theme} title={title} applyPath={{kind: applyPath.kind, text: applyPathText(applyPath)}} startApply={startApply} savePlan={savePlan} onExit={(value) => (result = value)} fullScreen warnings={[...inputs.invisible.map(formatInvisible), ...warnings]} />,
@@ -138,6 +141,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
     );
     await app.waitUntilExit();
   } finally {
+    if (io.stdin.isTTY) io.stdin.setRawMode(false);
     screen.leave();
   }
   const final = result as WizardResult;

@@ -123,12 +123,15 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
   else if (state.screen === 'apply') body = <ApplyScreen state={state} theme={theme} now={clock} />;
   else body = <Done state={state} theme={theme} files={files} />;
 
+  // Full screen, every frame is exactly the terminal's height: Ink then redraws the whole screen on
+  // any resize, also one that changes the height only (a frame that did not change is not redrawn).
   return (
-    <Box flexDirection="column" width={state.viewport.columns}>
+    <Box flexDirection="column" width={state.viewport.columns} height={fullScreen ? state.viewport.rows : undefined}>
       <Text bold wrap="truncate-end">
         pcc-track-wizard · {sanitizeText(title)}
       </Text>
       {body}
+      {fullScreen ? <Box flexGrow={1} /> : null}
       <Text color={accent(theme, 'warn')} wrap="truncate-end">
         {state.notice ?? ' '}
       </Text>

@@ -236,3 +236,18 @@ it('the demo: a plan saved with s says the demo server stopped with the wizard, 
   const [runFolder] = readdirSync(out);
   expect(readdirSync(path.join(out, runFolder))).toContain('plan.json');
 });
+
+it('with CI=true on a real terminal the wizard draws; a resize of the height alone redraws the whole screen', async () => {
+  const session = new PtySession(['--demo', '--out', tempDir()], {cols: 80, rows: 24, env: {CI: 'true'}});
+  try {
+    await session.waitFor(/›Foundation/);
+    session.resize(80, 30);
+    await session.waitFor(/pcc-track-wizard · [\s\S]*›Foundation/);
+    session.resize(80, 20);
+    await session.waitFor(/pcc-track-wizard · [\s\S]*›Foundation/);
+    session.send(KEYS.ctrlC);
+    expect(await session.exited).toBe(0);
+  } finally {
+    session.kill();
+  }
+});

@@ -17,8 +17,22 @@ export class PtySession {
     env.TERM = 'xterm-256color';
     Object.assign(env, options.env);
     this.process = pty.spawn(process.execPath, [CLI, ...args], {cols: options.cols ?? 100, rows: options.rows ?? 30, cwd: options.cwd, env});
-    this.process.onData((data) => (this.output += data));
-    this.exited = new Promise((resolve) => this.process.onExit(({exitCode}) => resolve(exitCode)));
+    let lastData = Date.now();
+    this.process.onData((data) => {
+      this.output += data;
+      lastData = Date.now();
+    });
+    // The exit can be reported before the last output is read: wait until the output goes quiet.
+    this.exited = new Promise((resolve) =>
+      this.process.onExit(({exitCode}) => {
+        const exitedAt = Date.now();
+        const drain = setInterval(() => {
+          if (Date.now() - lastData < 100 && Date.now() - exitedAt < 1000) return;
+          clearInterval(drain);
+          resolve(exitCode);
+        }, 25);
+      }),
+    );
   }
 
   /** Text written since the last key was sent, without escape sequences. */
@@ -48,6 +62,12 @@ export class PtySession {
   send(keys: string): void {
     this.mark = this.output.length;
     this.process.write(keys);
+  }
+
+  /** Resizes the terminal; what is drawn after it is `recent`. */
+  resize(cols: number, rows: number): void {
+    this.mark = this.output.length;
+    this.process.resize(cols, rows);
   }
 
   kill(): void {
