@@ -191,6 +191,19 @@ describe('details', () => {
   });
 });
 
+describe('confirm with one change below a full table', () => {
+  it.each([20, 22, 24, 26])('at 80x%i the change is on screen, or the scroll line says so and End shows it', async (rows) => {
+    const {Confirm} = await import('../../src/ui/screens/confirm.js');
+    const applied = {...plan, tracks: plan.tracks.map((track) => ({...track, existingId: track.existingId ?? `id-${track.key}`})), items: plan.items.map((item) => ({...item, currentKey: item.plannedKey, currentTrackId: item.plannedKey ? `id-${item.plannedKey}` : null}))};
+    const screen = (state: WizardState) => stripVTControlCharacters(render(<Confirm state={state} now={{}} theme={{color: false}} />).lastFrame() ?? '');
+    const state = press(initialState(applied, {rows, columns: 80}), {return: true}, 'n', 'c');
+    const change = /^- WO-\d{4}-\d{3} .*\(from Foundation\)/m;
+    const first = screen(state);
+    if (!change.test(first)) expect(first).toMatch(/Lines 1–\d+ of \d+ \(↑↓ PgUp PgDn scroll\)/);
+    expect(screen(press(state, {end: true}))).toMatch(change);
+  });
+});
+
 describe('confirm with nothing to send', () => {
   it('says that y still records the review\'s decisions in the spec', async () => {
     const {Confirm} = await import('../../src/ui/screens/confirm.js');

@@ -3,7 +3,7 @@ import React from 'react';
 import {computeChanges, sendsNothing} from '../../plan/changes.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {CompactTable} from '../components/compact-table.js';
-import {confirmLines, type ConfirmRow} from '../state/confirm-lines.js';
+import {confirmLastStart, confirmLayout, confirmLines, confirmTableFits} from '../state/confirm-lines.js';
 import {REVIEW_GROUP} from '../state/groups.js';
 import {confirmRecordsDecisions, confirmWindow, plannedCounts, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
@@ -20,20 +20,11 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
   const recordsDecisions = confirmRecordsDecisions(state);
   // The table's border and heading take four lines of the window when any row shows.
   const height = confirmWindow(state);
-  const start = Math.min(state.confirmScroll, Math.max(0, lines.length - 1));
-  let room = height;
-  const rows: ConfirmRow[] = [];
-  let index = start;
-  // The first row brings the table's borders and heading (5 lines), each further row one.
-  // Narrower than the table: rows are shown as plain lines.
-  const tableFits = state.viewport.columns >= 50;
-  while (tableFits && index < lines.length && lines[index].kind === 'row' && room >= (rows.length ? 1 : 5)) {
-    rows.push((lines[index] as {row: ConfirmRow}).row);
-    room -= rows.length === 1 ? 5 : 1;
-    index++;
-  }
-  const rest = lines.slice(index, index + Math.max(0, room));
-  const end = index + rest.length;
+  const tableFits = confirmTableFits(state.viewport.columns);
+  const start = Math.min(state.confirmScroll, confirmLastStart(lines, height, tableFits));
+  const {rows, rest, end} = confirmLayout(lines, start, height, tableFits);
+  // Said whenever a line is out of view, also when the table's frame is what pushes it out.
+  const clipped = start > 0 || end < lines.length;
   const nameWidth = Math.max(8, Math.min(28, state.viewport.columns - 44));
   return (
     <Box flexDirection="column">
@@ -61,8 +52,8 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
         ),
       )}
       <Text dimColor wrap="truncate-end">
-        {lines.length > height ? `Lines ${start + 1}–${end} of ${lines.length} (↑↓ PgUp PgDn scroll)` : planned[REVIEW_GROUP] ? '' : ' '}
-        {planned[REVIEW_GROUP] ? `${lines.length > height ? ' · ' : ''}${planned[REVIEW_GROUP]} still ${planned[REVIEW_GROUP] === 1 ? 'needs' : 'need'} review and stay${planned[REVIEW_GROUP] === 1 ? 's' : ''} on no track` : ''}
+        {clipped ? `Lines ${start + 1}–${end} of ${lines.length} (↑↓ PgUp PgDn scroll)` : planned[REVIEW_GROUP] ? '' : ' '}
+        {planned[REVIEW_GROUP] ? `${clipped ? ' · ' : ''}${planned[REVIEW_GROUP]} still ${planned[REVIEW_GROUP] === 1 ? 'needs' : 'need'} review and stay${planned[REVIEW_GROUP] === 1 ? 's' : ''} on no track` : ''}
       </Text>
       {nothing ? (
         <Box flexDirection="column">

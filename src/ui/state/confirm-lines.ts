@@ -61,3 +61,36 @@ export function confirmLines(plan: Plan): ConfirmLine[] {
 export function confirmBodyHeight(rows: number): number {
   return Math.max(2, rows - 6);
 }
+
+/** The table's top border, heading and its rule, and the bottom border: lines that are no row. */
+const TABLE_FRAME = 4;
+
+/** Wide enough for the table's borders; narrower, rows are shown as plain lines. */
+export function confirmTableFits(columns: number): boolean {
+  return columns >= 50;
+}
+
+/**
+ * What the body shows from line `start` in `height` lines: table rows (the first brings the
+ * table's frame) and then plain lines. The screen and its scrolling both lay out with this, so
+ * the last line can always be scrolled to.
+ */
+export function confirmLayout(lines: readonly ConfirmLine[], start: number, height: number, tableFits: boolean): {rows: ConfirmRow[]; rest: ConfirmLine[]; end: number} {
+  let room = height;
+  let index = start;
+  const rows: ConfirmRow[] = [];
+  while (tableFits && index < lines.length && lines[index]!.kind === 'row' && room >= (rows.length ? 1 : TABLE_FRAME + 1)) {
+    rows.push((lines[index] as {row: ConfirmRow}).row);
+    room -= rows.length === 1 ? TABLE_FRAME + 1 : 1;
+    index++;
+  }
+  const rest = lines.slice(index, index + Math.max(0, room));
+  return {rows, rest, end: index + rest.length};
+}
+
+/** The first line of the body's last window: from there, every remaining line shows. */
+export function confirmLastStart(lines: readonly ConfirmLine[], height: number, tableFits: boolean): number {
+  let start = Math.max(0, lines.length - height);
+  while (start < lines.length - 1 && confirmLayout(lines, start, height, tableFits).end < lines.length) start++;
+  return start;
+}

@@ -3,7 +3,7 @@ import stringWidth from 'string-width';
 import {whatMatches} from '../../report/report.js';
 import {computeChanges, sendsNothing} from '../../plan/changes.js';
 import {mappingDecisions} from '../../plan/mapping-decisions.js';
-import {confirmBodyHeight, confirmLines} from './confirm-lines.js';
+import {confirmBodyHeight, confirmLastStart, confirmLines, confirmTableFits} from './confirm-lines.js';
 import {moveItems, redo, startReview, undo, hasUnsavedEdits, type ReviewState} from '../../plan/plan-edits.js';
 import type {Plan} from '../../plan/plan-types.js';
 import type {ApplyOutcome} from '../../report/report.js';
@@ -251,9 +251,9 @@ export const TYPE_YES_ABOVE = 1000;
 const SCROLLS: Partial<Record<Command, number | 'home' | 'end'>> = {CURSOR_UP: -1, CURSOR_DOWN: 1, PAGE_UP: -10, PAGE_DOWN: 10, HOME: 'home', END: 'end'};
 
 function scrollConfirm(state: WizardState, by: number | 'home' | 'end'): WizardState {
-  const total = confirmLines(state.review.plan).length;
+  const lines = confirmLines(state.review.plan);
   const height = confirmWindow(state);
-  const last = Math.max(0, total - height);
+  const last = confirmLastStart(lines, height, confirmTableFits(state.viewport.columns));
   const page = Math.max(1, height - 1);
   const next = by === 'home' ? 0 : by === 'end' ? last : state.confirmScroll + (Math.abs(by) === 10 ? Math.sign(by) * page : by);
   return {...state, confirmScroll: Math.max(0, Math.min(last, next))};
