@@ -328,6 +328,10 @@ describe('friction', () => {
     const selected = press(state, 'j', ' ', 'm');
     expect(currentItems(selected)[selected.cursor].id).not.toBe('WO-2026-021');
     expect(pickerChoices(selected)[selected.picker!.cursor]).toMatchObject({key: 'economy', hint: 'suggested 30%'});
+    // Filtered, the rows have no numbers: a digit goes into the filter, it picks nothing.
+    const filtered = press(state, 'm', 'e', '2');
+    expect(filtered.picker?.query).toBe('e2');
+    expect(pickerChoices(press(state, 'm', 'e')).every((choice) => choice.hotkey === null)).toBe(true);
   });
 
   it('the guess column names the guessed track, and the quit prompt counts WOs', async () => {

@@ -29,7 +29,7 @@ export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filt
   if (state.overlay === 'quit') return ['y quits', 'n stays'];
   if (state.overlay === 'help' && state.viewport && helpPages(state.screen, state.viewport.rows, state.viewport.columns).pages.length > 1) return ['↓ PgDn next page', '↑ PgUp back', 'other keys close'];
   if (state.overlay) return ['any key closes'];
-  if (state.picker) return ['↑↓ choose', 'Enter or 1-9/0 picks', 'type to filter', 'Esc cancels'];
+  if (state.picker) return state.picker.query ? ['↑↓ choose', 'Enter picks', 'Backspace edits the filter', 'Esc cancels'] : ['↑↓ choose', 'Enter or 1-9/0 picks', 'type to filter', 'Esc cancels'];
   if (state.filterEditing) return ['type to filter', 'Enter keeps it', 'Esc clears it'];
   switch (state.screen) {
     case 'overview':

@@ -8,7 +8,7 @@ export type PickerChoice = {key: string | null; label: string; hotkey: string | 
 /**
  * Tracks offered by the move picker, in the plan's order so a track keeps its number for every WO
  * of the list, without the list's own track; the suggestion's candidates are marked, not moved.
- * No track is always there (unless that is where the WOs are). The first ten get 1-9, 0.
+ * No track is always there (unless that is where the WOs are). Unfiltered, the first ten get 1-9, 0.
  */
 export function pickerChoices(state: WizardState): PickerChoice[] {
   const plan = state.review.plan;
@@ -29,5 +29,6 @@ export function pickerChoices(state: WizardState): PickerChoice[] {
   const filtered = order
     .map((entry) => ({...entry, label: entry.key === null ? 'No track' : sanitizeText(groupName(plan, entry.key))}))
     .filter((entry) => !query || entry.label.toLowerCase().includes(query) || entry.key === null);
-  return filtered.map((entry, index) => ({...entry, hotkey: index < 10 ? String((index + 1) % 10) : null}));
+  // While a filter is typed, digits go into it: the rows have no numbers then.
+  return filtered.map((entry, index) => ({...entry, hotkey: !query && index < 10 ? String((index + 1) % 10) : null}));
 }
