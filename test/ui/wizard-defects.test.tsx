@@ -441,6 +441,10 @@ describe('search across all tracks', () => {
     expect(press(cleared, {escape: true})).toMatchObject({screen: 'overview', searchAll: false});
     const view = render(<TrackReview state={search} theme={{color: false}} />);
     expect(stripVTControlCharacters(view.lastFrame() ?? '')).toMatch(/^All work orders \(search\) · 1\/\d+/);
+    // A WO left for review is said to be there, not on no track.
+    const waiting = plan.items.find((item) => item.plannedKey === null && item.source === 'uncategorized')!;
+    const byId = press(initialState(plan, {rows: 24, columns: 120}), '/', ...waiting.id.split(''), {return: true});
+    expect(stripVTControlCharacters(render(<TrackReview state={byId} theme={{color: false}} />).lastFrame() ?? '')).toMatch(new RegExp(`${waiting.id} .*→ Needs review`));
   });
 });
 

@@ -4,7 +4,7 @@ import stringWidth from 'string-width';
 import {changeOf} from '../../plan/changes.js';
 import type {Plan, PlanItem} from '../../plan/plan-types.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
-import {ALL_GROUP, groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
+import {ALL_GROUP, groupKeys, groupName, groupOf, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
 import {currentGroupKey, currentItems, listHeight, type WizardState} from '../state/wizard-state.js';
 import {accent, trackColor, type Theme} from '../theme.js';
 
@@ -17,7 +17,7 @@ const widestName = new WeakMap<Plan['tracks'], number>();
 function sourceWidth(plan: Plan, columns: number): number {
   let widest = widestName.get(plan.tracks);
   if (widest === undefined) {
-    widest = Math.max(stringWidth('no track'), ...plan.tracks.map((track) => stringWidth(sanitizeText(track.name))));
+    widest = Math.max(stringWidth('Needs review'), ...plan.tracks.map((track) => stringWidth(sanitizeText(track.name))));
     widestName.set(plan.tracks, widest);
   }
   // "→ name" in search, "name 100%" in Needs review.
@@ -41,6 +41,12 @@ function sourceLabel(item: PlanItem, plan: Plan, width: number): string {
     default:
       return item.source;
   }
+}
+
+/** Where search says a WO goes: its planned track, Needs review, or no track. */
+function searchTarget(item: PlanItem, plan: Plan): string {
+  const group = groupOf(item);
+  return group === NONE_GROUP ? 'no track' : sanitizeText(groupName(plan, group));
 }
 
 /** Cut or pad to a display width: CJK and emoji take two columns, combining marks none. */
@@ -106,7 +112,7 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
         const sign = change ? (change.kind === 'assign' ? '+' : change.kind === 'move' ? '~' : '-') : ' ';
         const head = `${isCursor ? '›' : ' '}${selected ? '●' : ' '}${sign} ${sanitizeText(item.id).padEnd(12)} `;
         // Narrow terminals keep the title and drop the status and source columns.
-        const line = narrow ? `${head}${fit(item.safeTitle, Math.max(4, columns - 18))}` : `${head}${fit(sanitizeText(item.status), 10)} ${fit(state.searchAll ? `→ ${item.plannedKey === null ? 'no track' : sanitizeText(groupName(plan, item.plannedKey))}` : sourceLabel(item, plan, sourceColumn), sourceColumn)} ${fit(item.safeTitle, titleWidth)}`;
+        const line = narrow ? `${head}${fit(item.safeTitle, Math.max(4, columns - 18))}` : `${head}${fit(sanitizeText(item.status), 10)} ${fit(state.searchAll ? `→ ${searchTarget(item, plan)}` : sourceLabel(item, plan, sourceColumn), sourceColumn)} ${fit(item.safeTitle, titleWidth)}`;
         return (
           <Text key={item.id} inverse={isCursor} color={selected ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
             {line}
