@@ -212,8 +212,10 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
 
     let assigned = 0;
     const total = pending.length;
+    const sent = new Set<string>();
     const onAssigned = (item: PlanItem) => {
       assigned++;
+      sent.add(item.id);
       emit({type: 'assigned', id: item.id, fromKey: item.currentKey, toKey: item.plannedKey, done: assigned, total});
     };
 
@@ -476,6 +478,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
       undoPlan,
       durationMs: Date.now() - started,
       ...(replanned ? {replanned} : {}),
+      ...(interrupted ? {unsent: pending.filter((item) => !sent.has(item.id) && !failed.some((failure) => failure.id === item.id)).length} : {}),
     };
     emit({type: 'finished', outcome});
     return outcome;

@@ -169,7 +169,7 @@ function specLine(record: SpecRecord): string {
 
 function summaryLines(outcome: ApplyOutcome, files: DoneFiles | null, demo: boolean): string[] {
   const ok = applySucceeded(outcome);
-  const lines = [outcome.refusal ? `Not applied: ${outcome.refusal}` : ok ? `Done: ${whatMatches(outcome.targetKind)} matches the plan; applied to ${outcome.target}.` : outcome.stopped ? 'Stopped before the end.' : `Finished with problems: ${outcome.failed.length} failed, ${outcome.mismatches.length} verification differences.`];
+  const lines = [outcome.refusal ? `Not applied: ${outcome.refusal}` : ok ? `Done: ${whatMatches(outcome.targetKind)} matches the plan; applied to ${outcome.target}.` : outcome.stopped ? `Stopped before the end${outcome.unsent ? `: ${outcome.unsent} change${outcome.unsent === 1 ? '' : 's'} not sent yet` : ''}.` : `Finished with problems: ${outcome.failed.length} failed, ${outcome.mismatches.length} verification differences.`];
   if (!outcome.refusal) lines.push(`Applied ${outcome.applied}${outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created ${outcome.tracksCreated.length} tracks · failed ${outcome.failed.length} · retries ${outcome.retries}.`);
   if (files) lines.push(`Report: ${files.report} (and ${files.reportJson}).`);
   // The demo's server stops with the wizard: its undo plan has nothing left to apply to.

@@ -25,6 +25,8 @@ export type ApplyOutcome = {
   durationMs: number;
   /** Set when the apply was refused before anything was sent (drift, lock, a busy database …). */
   refusal?: string;
+  /** A stopped run: the WOs of the plan it had not sent yet (the same plan applied again sends them). */
+  unsent?: number;
   /** How the target had changed since the plan was made, when --replan applied the placements to it as it was. */
   replanned?: string[];
 };

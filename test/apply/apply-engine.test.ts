@@ -148,6 +148,9 @@ describe('applying the seed plan', () => {
     expect(first.outcome.verified).toBe(false);
     expect(first.outcome.applied).toBeGreaterThanOrEqual(20);
     expect(first.outcome.applied).toBeLessThan(97);
+    // Every change of the plan was sent, failed, or is counted as not sent yet.
+    expect(first.outcome.unsent).toBeGreaterThan(0);
+    expect(first.outcome.applied + first.outcome.failed.length + first.outcome.unsent!).toBe(97);
     pcc.server.faults.clear();
     const second = await apply(pcc.url, {plan, files});
     // Requests in flight at the abort may have landed without an answer: the server state decides.

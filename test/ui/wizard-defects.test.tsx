@@ -289,6 +289,20 @@ describe('no frame taller than the terminal', () => {
     const done = stripVTControlCharacters(render(<Done state={applied} theme={{color: false}} files={{report: 'r.md', reportJson: 'r.json', planFile: 'p.json', spec: 'Spec updated'}} />).lastFrame() ?? '');
     expect(done.split('\n').length + 3).toBeLessThanOrEqual(rows);
     expect(done.split('\n')[0]).toBe('✘ Finished with problems.');
+    // Stopped: what was not sent is one line and the command resumes; paths are wrapped, never cut.
+    const stopped = reduce(reduce(small(rows, columns), {type: 'apply-started', counts: {}, now: 0}), {
+      type: 'apply-events',
+      now: 1,
+      events: [{type: 'finished', outcome: {target: 't', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 3, resumed: 0, failed: [], retries: 0, stopped: true, verified: false, mismatches: ['m1', 'm2', 'm3', 'm4', 'm5'], undoPlan: null, durationMs: 1, unsent: 5}}],
+    });
+    const planFile = `/home/someone/projects/a-long-folder-name/.pcc-track-wizard/2026-11-24T10-00-00/plan.json`;
+    const stopView = stripVTControlCharacters(render(<Done state={stopped} theme={{color: false}} files={{report: 'r.md', reportJson: 'r.json', planFile}} />).lastFrame() ?? '');
+    expect(stopView.split('\n')[0]).toBe('■ Stopped before the end.');
+    expect(stopView).toContain('5 changes not sent yet');
+    expect(stopView).not.toContain('m1');
+    expect(stopView.replace(/\s+/g, '')).toContain(`Resume: pcc-track-wizard --apply ${planFile} --yes`.replace(/\s+/g, ''));
+    expect(stopView).toContain('plan.json');
+    expect(stopView.split('\n').length + 3).toBeLessThanOrEqual(rows);
   });
 });
 

@@ -4,6 +4,7 @@ import {applySucceeded, whatMatches} from '../../report/report.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart} from '../components/bar-chart.js';
 import type {WizardState} from '../state/wizard-state.js';
+import {wrapLine} from '../state/wrap.js';
 import {accent, type Theme} from '../theme.js';
 import {distributionRows, rowsWithin} from './apply-screen.js';
 
@@ -21,12 +22,19 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
     files ? `Report: ${files.report}` : null,
     outcome.undoPlan ? `Undo plan: ${outcome.undoPlan}` : null,
     files?.spec ? sanitizeText(files.spec) : null,
-    !ok && files ? `Retry: pcc-track-wizard --apply ${files.planFile} --yes` : null,
+    !ok && files ? `${outcome.stopped ? 'Resume' : 'Retry'}: pcc-track-wizard --apply ${files.planFile} --yes` : null,
   ].filter((line): line is string => line !== null);
+  // Paths are wrapped, never cut: a path cut short cannot be copied.
+  const fileRows = fileLines.flatMap((line) => wrapLine(line, state.viewport.columns));
+  const fileCount = fileRows.length;
   // The title, notice and footer lines of the app, the verdict and the summary line.
-  let room = state.viewport.rows - 3 - 2 - (outcome.refusal ? 1 : 0) - fileLines.length;
-  const problems = [...outcome.mismatches, ...outcome.failed.map((failure) => `${failure.id}: ${failure.error}`)];
-  let problemLines: string[] = [];
+  let room = state.viewport.rows - 3 - 2 - (outcome.refusal ? 1 : 0) - fileCount;
+  // A stopped run's differences follow from what it did not send: said in one line (the report
+  // lists each); failures are still listed.
+  const unsent = outcome.unsent ?? 0;
+  const problems = [...(unsent ? [] : outcome.mismatches), ...outcome.failed.map((failure) => `${failure.id}: ${failure.error}`)];
+  let problemLines: string[] = unsent ? [`${unsent} change${unsent === 1 ? '' : 's'} not sent yet (every difference is in the report); Resume below sends ${unsent === 1 ? 'it' : 'them'}.`] : [];
+  room -= problemLines.length;
   if (problems.length) {
     const shown = Math.max(0, Math.min(3, problems.length, room - 1));
     problemLines = problems.slice(0, shown);
@@ -50,8 +58,8 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
           {sanitizeText(line)}
         </Text>
       ))}
-      {fileLines.map((line) => (
-        <Text key={line} wrap="truncate-middle">
+      {fileRows.map((line, index) => (
+        <Text key={index} wrap="truncate-end">
           {line}
         </Text>
       ))}
