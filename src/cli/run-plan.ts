@@ -18,7 +18,9 @@ export async function runPlanOnly(options: CliOptions, io: Io, overrides: InputO
   if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);
   const plan = planFrom(inputs, options);
   const warnings = problemLines(inputs.problems);
-  const applyPath = {kind: inputs.applyPath.kind, text: applyPathText(inputs.applyPath)};
+  // The demo's server stops with this command: nothing made here can be applied to it later.
+  const demo = Boolean(overrides.api);
+  const applyPath = demo ? {kind: 'none' as const, text: "the demo's server stops when this command ends, so nothing planned here can be applied; run pcc-track-wizard --demo in a terminal and press y to see a plan applied."} : {kind: inputs.applyPath.kind, text: applyPathText(inputs.applyPath)};
   const report = buildReport(plan, {mode: options.dryRun ? 'dry-run' : 'plan', warnings, applyPath, invisible: inputs.invisible});
   if (options.planOut) {
     mkdirSync(path.dirname(path.resolve(options.planOut)), {recursive: true});
@@ -36,7 +38,7 @@ export async function runPlanOnly(options: CliOptions, io: Io, overrides: InputO
     if (changes.createTracks + changes.assign + changes.move + changes.clear + changes.deleteTracks === 0) lines.push('Nothing to change: the server already matches the plan.');
     lines.push(applyPath.kind === 'none' ? `Cannot apply from here: ${applyPath.text}` : `Applies to ${applyPath.text}.`);
     if (inputs.invisible.length) lines.push(`${inputs.invisible.length} work order file${inputs.invisible.length === 1 ? ' is' : 's are'} not seen by PCC:\n${inputs.invisible.map((entry) => `  ${formatInvisible(entry)}`).join('\n')}`);
-    if (options.planOut) lines.push(`Plan saved to ${options.planOut}; apply it with: pcc-track-wizard --apply ${options.planOut} --yes${missingApplyFlags(inputs)}`);
+    if (options.planOut) lines.push(demo ? `Plan saved to ${options.planOut}.` : `Plan saved to ${options.planOut}; apply it with: pcc-track-wizard --apply ${options.planOut} --yes${missingApplyFlags(inputs)}`);
     if (files) lines.push(`Report written to ${files.markdown} and ${files.json}.`);
     io.stderr.write(`${sanitizeLines(lines.join('\n'))}\n`);
   }

@@ -123,6 +123,15 @@ describe('the CLI against a server', () => {
     expect(report.notInProject).toEqual(['WO-2026-118']);
     // The demo's own folder is compared with what its server lists, so the reason is given.
     expect(report.invisibleToPcc).toEqual([expect.objectContaining({id: 'WO-2026-118', file: expect.stringMatching(/WO-2026-118\.md$/), line: 9})]);
+    // Its server is gone when the command ends: no apply path, no command to apply the plan.
+    expect(report.applyPath).toMatchObject({kind: 'none', text: expect.stringContaining("the demo's server stops when this command ends")});
+    const {tempDir} = await import('../helpers/fixtures.js');
+    const planFile = (await import('node:path')).join(tempDir(), 'plan.json');
+    const saved = await runCli(['--demo', '--plan-out', planFile]);
+    expect(saved.code).toBe(0);
+    expect(saved.stderr).toContain(`Plan saved to ${planFile}.\n`);
+    expect(saved.stderr).not.toContain('--apply');
+    expect(saved.stderr).not.toContain('Applies to');
   });
 
   it('a server error quoting escape sequences is printed inert', async () => {
