@@ -247,11 +247,16 @@ describe('help on a small terminal', () => {
     state = {...state, viewport: {rows: 20, columns: 60}};
     expect(state).toMatchObject({overlay: 'help', helpPage: 0});
     const {footerItems} = await import('../../src/ui/components/help-overlay.js');
-    expect(footerItems(state)).toEqual(['↓ PgDn next page', '↑ PgUp back', 'other keys close']);
+    // How to close comes first, so a narrow footer keeps it; the last page offers no next page.
+    expect(footerItems(state)).toEqual(['other keys close', '↓ PgDn Space next page']);
     state = press(state, {pageDown: true});
     expect(state).toMatchObject({overlay: 'help', helpPage: 1});
     for (let turn = 0; turn < pages.length + 2; turn++) state = press(state, {downArrow: true});
     expect(state.helpPage).toBe(pages.length - 1);
+    expect(footerItems(state)).toEqual(['other keys close', '↑ PgUp back']);
+    const {HelpOverlay} = await import('../../src/ui/components/help-overlay.js');
+    const narrow = stripVTControlCharacters(render(<HelpOverlay screen="track" rows={12} columns={40} page={0} />).lastFrame() ?? '');
+    expect(narrow).toContain('other keys close');
     state = press(state, {upArrow: true});
     expect(state.helpPage).toBe(pages.length - 2);
     expect(press(state, 'x').overlay).toBeNull();

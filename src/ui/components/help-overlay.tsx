@@ -18,16 +18,24 @@ export function HelpOverlay({screen, rows, columns, page = 0}: {screen: Screen; 
         </Text>
       ))}
       {percent ? <Text wrap="truncate-end">{percent}</Text> : null}
-      <Text dimColor wrap="truncate-end">{pages.length > 1 ? '↓ PgDn Space next page · ↑ PgUp back · other keys close' : 'Any key closes this help.'}</Text>
+      <Text dimColor wrap="truncate-end">{pages.length > 1 ? footerLine(helpPageKeys(shown, pages.length), columns - 4) : 'Any key closes this help.'}</Text>
     </Box>
   );
 }
 
+/** The keys of a paged help, how to close it first (it must survive a narrow terminal); no "next" on the last page. */
+export function helpPageKeys(page: number, count: number): string[] {
+  return ['other keys close', ...(page < count - 1 ? ['↓ PgDn Space next page'] : []), ...(page > 0 ? ['↑ PgUp back'] : [])];
+}
+
 /** The footer's keys for what is on screen now: the mode (picker, filter, overlay) first. */
-export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filterEditing' | 'overlay' | 'typedYes' | 'walking' | 'applyPath'> & Partial<Pick<WizardState, 'viewport'>>): string[] {
+export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filterEditing' | 'overlay' | 'typedYes' | 'walking' | 'applyPath'> & Partial<Pick<WizardState, 'viewport' | 'helpPage'>>): string[] {
   if (state.typedYes !== null) return ['type yes, then Enter, to apply', 'Esc cancels'];
   if (state.overlay === 'quit') return ['y quits', 'n stays'];
-  if (state.overlay === 'help' && state.viewport && helpPages(state.screen, state.viewport.rows, state.viewport.columns).pages.length > 1) return ['↓ PgDn next page', '↑ PgUp back', 'other keys close'];
+  if (state.overlay === 'help' && state.viewport) {
+    const count = helpPages(state.screen, state.viewport.rows, state.viewport.columns).pages.length;
+    if (count > 1) return helpPageKeys(Math.min(state.helpPage ?? 0, count - 1), count);
+  }
   if (state.overlay) return ['any key closes'];
   if (state.picker) return state.picker.query ? ['↑↓ choose', 'Enter picks', 'Backspace edits the filter', 'Esc cancels'] : ['↑↓ choose', 'Enter or 1-9/0 picks', 'type to filter', 'Esc cancels'];
   if (state.filterEditing) return ['type to filter', 'Enter keeps it', 'Esc clears it'];
