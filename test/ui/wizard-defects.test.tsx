@@ -270,6 +270,29 @@ describe('help on a small terminal', () => {
   });
 });
 
+describe('details on a short terminal', () => {
+  it('the title wraps, the body scrolls to its last line, and other keys close', async () => {
+    const {Details} = await import('../../src/ui/screens/details.js');
+    const long = {...plan, items: plan.items.map((item, index) => (index === 0 ? {...item, safeTitle: 'A title long enough that it cannot fit on one line of a small terminal', goal: 'A goal with many words that wraps over several lines of the details box when the box is narrow'} : item))};
+    const first = groupKeys(long).indexOf(long.items[0]!.plannedKey ?? '@none');
+    let state = initialState(long, {rows: 12, columns: 40});
+    for (let i = 0; i < first; i++) state = press(state, {downArrow: true});
+    state = press(state, {return: true});
+    state = {...state, cursor: currentItems(state).findIndex((item) => item.id === long.items[0]!.id)};
+    state = press(state, {return: true});
+    expect(state.overlay).toBe('details');
+    const frame = (view: WizardState) => stripVTControlCharacters(render(<Details state={view} />).lastFrame() ?? '');
+    expect(frame(state)).toMatch(/A title long enough[\s\S]*small terminal/);
+    expect(frame(state)).toMatch(/Lines 1–\d+ of \d+ \(↑↓ scroll\)/);
+    const total = Number(/of (\d+)/.exec(frame(state))![1]);
+    for (let i = 0; i < total; i++) state = press(state, {downArrow: true});
+    expect(state.overlay).toBe('details');
+    expect(frame(state)).toMatch(new RegExp(`Lines \\d+–${total} of ${total}`));
+    expect(frame(state)).toContain('Depends on:');
+    expect(press(state, 'x').overlay).toBeNull();
+  });
+});
+
 describe('no frame taller than the terminal', () => {
   const small = (rows: number, columns: number) => ({...initialState(plan, {rows, columns})});
   it.each([[60, 20], [40, 12]])('help, details and done fit %ix%i', async (columns, rows) => {

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import React from 'react';
 import stringWidth from 'string-width';
 import type {Screen} from '../keys.js';
+import {lastDetailsScroll} from '../state/details-lines.js';
 import {helpPages} from '../state/help-pages.js';
 import type {WizardState} from '../state/wizard-state.js';
 
@@ -36,6 +37,8 @@ export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filt
     const count = helpPages(state.screen, state.viewport.rows, state.viewport.columns).pages.length;
     if (count > 1) return helpPageKeys(Math.min(state.helpPage ?? 0, count - 1), count);
   }
+  // The whole state is at hand in the app (tests may pass less): details that scroll say so.
+  if (state.overlay === 'details' && 'review' in state && lastDetailsScroll(state as WizardState) > 0) return ['other keys close', '↑↓ PgUp PgDn scroll'];
   if (state.overlay) return ['any key closes'];
   if (state.picker) return state.picker.query ? ['↑↓ choose', 'Enter picks', 'Backspace edits the filter', 'Esc cancels'] : ['↑↓ choose', 'Enter or 1-9/0 picks', 'type to filter', 'Esc cancels'];
   if (state.filterEditing) return ['type to filter', 'Enter keeps it', 'Esc clears it'];

@@ -10,6 +10,7 @@ import type {ApplyOutcome} from '../../report/report.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
 import {helpPages} from './help-pages.js';
+import {lastDetailsScroll} from './details-lines.js';
 import {ALL_GROUP, carryMembers, groupKeys, groupOf, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
 import {pickerChoices, type PickerChoice} from './picker.js';
 
@@ -57,6 +58,8 @@ export type WizardState = {
   overlay: Overlay;
   /** The help's page, when it takes more than one. */
   helpPage: number;
+  /** The first body line the details box shows. */
+  detailsScroll: number;
   /** Guided walk: Tab past the last track goes to the confirm screen. */
   walking: boolean;
   /** The track screen shows every WO (a search across all tracks) instead of one group. */
@@ -105,6 +108,7 @@ export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}, app
     picker: null,
     overlay: null,
     helpPage: 0,
+    detailsScroll: 0,
     walking: false,
     notice: null,
     viewport,
@@ -217,6 +221,12 @@ function overlayKey(state: WizardState, key: KeyPress): WizardState {
     const last = helpPages(state.screen, state.viewport.rows, state.viewport.columns).pages.length - 1;
     if (last > 0 && (key.pageDown || key.downArrow || key.input === ' ')) return {...state, helpPage: Math.min(last, state.helpPage + 1)};
     if (last > 0 && (key.pageUp || key.upArrow)) return {...state, helpPage: Math.max(0, state.helpPage - 1)};
+  }
+  if (state.overlay === 'details') {
+    // A body longer than the box scrolls; any other key closes it.
+    const last = lastDetailsScroll(state);
+    const step = key.pageDown || key.input === ' ' ? 10 : key.downArrow ? 1 : key.pageUp ? -10 : key.upArrow ? -1 : 0;
+    if (last > 0 && step) return {...state, detailsScroll: Math.max(0, Math.min(last, state.detailsScroll + step))};
   }
   return {...state, overlay: null};
 }
@@ -335,7 +345,7 @@ function command(state: WizardState, name: Command): WizardState {
       if (state.screen === 'overview') return clampView({...state, screen: 'track', searchAll: true, walking: false, cursor: 0, scroll: 0, selected: new Set(), filter: '', filterEditing: true, notice: null});
       return {...state, filterEditing: true, notice: null};
     case 'OPEN':
-      if (onTrack) return items[state.cursor] ? {...state, overlay: 'details'} : state;
+      if (onTrack) return items[state.cursor] ? {...state, overlay: 'details', detailsScroll: 0} : state;
       return openGroup(state, state.overviewCursor, false);
     case 'WALK':
       return openGroup(state, 0, true);
