@@ -127,7 +127,9 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
   const unseen = inputs.invisible.length ? ` · ${inputs.invisible.length} WO file${inputs.invisible.length === 1 ? '' : 's'} PCC cannot see` : '';
   // Which spec the decisions come from stays on screen: stderr is hidden behind the full screen.
   const specLabel = `${inputs.spec.id || inputs.spec.source}${inputs.specEarlier ? ' with earlier decisions' : ''}`;
-  const title = `${plan.project} · ${specLabel}${unseen}${warnings.length ? ` · ${warnings.length} load warning${warnings.length === 1 ? '' : 's'} (w)` : ''}`;
+  // w shows every warning the report will list: files PCC cannot see, load problems and the plan's own.
+  const shownWarnings = [...inputs.invisible.map(formatInvisible), ...plan.warnings, ...warnings];
+  const title = `${plan.project} · ${specLabel}${unseen}${shownWarnings.length ? ` · ${shownWarnings.length} warning${shownWarnings.length === 1 ? '' : 's'} (w)` : ''}`;
   if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);
   // Full screen on the alternate buffer; the terminal's own screen comes back on every way out.
   const screen = fullScreen(io.stdout);
@@ -136,7 +138,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
   if (io.stdin.isTTY) io.stdin.setRawMode(true);
   try {
     const app = render(
-      <App plan={plan} theme={theme} title={title} applyPath={{kind: applyPath.kind, text: applyPathText(applyPath)}} startApply={startApply} savePlan={savePlan} onExit={(value) => (result = value)} fullScreen warnings={[...inputs.invisible.map(formatInvisible), ...warnings]} />,
+      <App plan={plan} theme={theme} title={title} applyPath={{kind: applyPath.kind, text: applyPathText(applyPath)}} startApply={startApply} savePlan={savePlan} onExit={(value) => (result = value)} fullScreen warnings={shownWarnings} />,
       {exitOnCtrlC: false, stdout: io.stdout, stdin: io.stdin, stderr: io.stderr},
     );
     await app.waitUntilExit();

@@ -34,7 +34,7 @@ export type AppProps = {
   frameMs?: number;
   /** On the alternate screen: clear it on resize, so no stale line of a larger layout stays. */
   fullScreen?: boolean;
-  /** Load warnings and WO files PCC cannot see: `w` shows them. */
+  /** Warnings (WO files PCC cannot see, load problems, the plan's own): `w` shows them. */
   warnings?: readonly string[];
 };
 
@@ -145,7 +145,7 @@ function movedCount(state: {review: {past: readonly {ids: readonly string[]}[]}}
   return new Set(state.review.past.flatMap((edit) => edit.ids)).size;
 }
 
-/** The load warnings, wrapped to the width (each names a file and what to do), as many as fit. */
+/** The warnings, wrapped to the width (each names a file and what to do), as many as fit. */
 function Warnings({lines, rows, columns}: {lines: readonly string[]; rows: number; columns: number}) {
   const room = Math.max(1, rows - 7);
   // Inside the border and padding; a warning's second line is indented under its first.
@@ -167,7 +167,7 @@ function Warnings({lines, rows, columns}: {lines: readonly string[]; rows: numbe
   }
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
-      <Text bold>Load warnings ({lines.length})</Text>
+      <Text bold>Warnings ({lines.length})</Text>
       {lines.length ? null : <Text>None: every work order file was read cleanly.</Text>}
       {shown.map((line, index) => (
         <Text key={index} wrap="truncate-end">

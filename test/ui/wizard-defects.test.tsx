@@ -398,14 +398,14 @@ describe('load warnings inside the wizard', () => {
   it('w opens them; the picker starts on the best suggestion', async () => {
     const view = render(<App plan={plan} theme={{color: false}} title="t" warnings={['WO-2026-118.md:9: front matter is not valid YAML']} startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />);
     view.stdin.write('w');
-    await waitFor(() => expect(stripVTControlCharacters(view.lastFrame() ?? '')).toContain('Load warnings (1)'));
+    await waitFor(() => expect(stripVTControlCharacters(view.lastFrame() ?? '')).toContain('Warnings (1)'));
     expect(stripVTControlCharacters(view.lastFrame() ?? '')).toContain('WO-2026-118.md:9: front matter is not valid YAML');
     view.unmount();
     // A warning wider than the terminal wraps, so its advice (at the end) can be read.
     const long = `GET /repos/project-control-center/work-orders: WO-2026-096 has status "archived", which PCC does not list; it is kept and planned, fix its status to be sure PCC shows it`;
     const narrow = render(<App plan={plan} theme={{color: false}} title="t" warnings={[long, 'WO-2026-118.md:9: front matter is not valid YAML']} startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />);
     narrow.stdin.write('w');
-    await waitFor(() => expect(stripVTControlCharacters(narrow.lastFrame() ?? '')).toContain('Load warnings (2)'));
+    await waitFor(() => expect(stripVTControlCharacters(narrow.lastFrame() ?? '')).toContain('Warnings (2)'));
     const lines = stripVTControlCharacters(narrow.lastFrame() ?? '').split('\n');
     const inside = lines.map((line) => line.replace(/^│ ?|\s*│$/g, '').trim()).filter(Boolean);
     expect(inside.join(' ')).toContain(long);
