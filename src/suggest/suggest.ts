@@ -1,6 +1,6 @@
 import type {Suggester} from '../plan/build-plan.js';
 import type {PlanItem, PlanTrack, Suggestion, TrackCandidate} from '../plan/plan-types.js';
-import {stemOf, termCount, termsOf, tokenize} from './tokenize.js';
+import {stemOf, termCount, termsOf, tokenize, wordOf} from './tokenize.js';
 
 // Each family of evidence (tags, id links, title words, whole-text similarity, id neighbourhood)
 // becomes a share over the classes, and the families are pooled with equal weight: no family's
@@ -432,7 +432,7 @@ function describe(model: SuggestionModel, cls: string, evidence: Evidence): stri
     parts.push(`tag${tags.length > 1 ? 's' : ''} ${tags.slice(0, 3).join(', ')} on ${seen} ${name} WO${seen === 1 ? '' : 's'}`);
   }
   const words = noted('words');
-  if (words.length) parts.push(`words ${words.slice(0, 3).join(', ')}`);
+  if (words.length) parts.push(`words ${words.slice(0, 3).map(wordOf).join(', ')}`);
   const neighbours = noted('neighbours');
   if (neighbours.length) parts.push(`numbered next to ${neighbours.slice(0, 2).join(', ')} (${name})`);
   return parts.join('; ');

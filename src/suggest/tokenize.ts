@@ -27,6 +27,14 @@ const known = new Map<string, number>();
 /** Bound on remembered raw words (the stems stay). */
 const KNOWN_LIMIT = 200_000;
 
+/** The first word seen for each stem: what a reason shows ("caching", not "cach"). */
+const firstWordOfStem = new Map<string, string>();
+
+/** A stem as a person reads it: the first word that was cut to it. */
+export function wordOf(stemmed: string): string {
+  return firstWordOfStem.get(stemmed) ?? stemmed;
+}
+
 /** The stem behind a term number. */
 export function stemOf(term: number): string {
   return stems[term];
@@ -106,6 +114,7 @@ function keep(raw: string, hasUpper: boolean, out: number[]): void {
         term = stems.length;
         stems.push(kept);
         numberOfStem.set(kept, term);
+        firstWordOfStem.set(kept, word);
       }
     }
     // Words repeat across thousands of WOs: remember each one's term (bounded).

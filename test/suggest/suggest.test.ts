@@ -7,7 +7,7 @@ import {parseTrackSpec} from '../../src/spec/spec-parser.js';
 import {suggestionContext} from '../../src/suggest/context.js';
 import {evaluateSuggestions} from '../../src/suggest/evaluate.js';
 import {buildModel, calibrate, calibrated, createSuggester, fitCalibration, NO_TRACK_CLASS, suggestFor, trainingLabels, type SuggestExtras} from '../../src/suggest/suggest.js';
-import {stem, tokenize} from '../../src/suggest/tokenize.js';
+import {stem, tokenize, wordOf} from '../../src/suggest/tokenize.js';
 import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
 import {mentionedIds} from '../../src/workorders/work-order.js';
 import {ROOT} from '../helpers/fixtures.js';
@@ -107,6 +107,9 @@ describe('each family of evidence alone', () => {
     expect(suggestion.reason).toMatch(/(^|; )words (budget|cost)/);
     expect(tokenize('Budgets per-project cost_reports and the VMs')).toEqual(['budget', 'project', 'cost', 'report', 'vm']);
     expect(stem('policies')).toBe('policy');
+    // Reasons show words as written, not their stems.
+    expect(tokenize('Zorbling zorbled')).toEqual(['zorbl', 'zorbl']);
+    expect(wordOf('zorbl')).toBe('zorbling');
     // Letters of every script make words, lower-cased whole: the Kelvin sign is a k, a dotted capital I keeps its dot.
     expect(tokenize('\u212Aubernetes fooİbar İstanbulTest')).toEqual(['kubernete', 'fooi\u0307bar', 'i\u0307stanbul', 'test']);
     expect(tokenize('Größenänderung der Benutzeroberfläche')).toEqual(['größenänderung', 'der', 'benutzeroberfläche']);
