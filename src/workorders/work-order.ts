@@ -171,7 +171,7 @@ function fieldText(data: Record<string, unknown>): string {
  * An id, and perhaps the end of a range after it. An id right after a colon belongs to another
  * project (`other-repo:WO-2025-001`) and is not matched.
  */
-const MENTION = /(?<![\w.-]:)\bWO-(\d{4})-(\d{1,5})\b(?:\s*(through|thru|to|–|—|-|\.\.)\s*(?<![\w.-]:)(?:WO-(\d{4})-)?(\d{1,5})\b)?/g;
+const MENTION = /(?<![\w.-]:)\bWO-(\d{4})-(\d{1,5})\b(?:\s*(through|thru|to|–|—|-|\.\.)\s*(?<![\w.-]:)(?:WO-(\d{4})-)?(\d{1,5})\b)?/gi;
 /** The most ids one range expands to. */
 const RANGE_LIMIT = 40;
 

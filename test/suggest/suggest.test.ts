@@ -59,6 +59,8 @@ describe('each family of evidence alone', () => {
 
   it('ranges in a text are expanded; other years and long ranges are not', () => {
     expect(mentionedIds('after WO-2026-060 through 064', 'x')).toEqual(['WO-2026-060', 'WO-2026-061', 'WO-2026-062', 'WO-2026-063', 'WO-2026-064']);
+    // Written in lower case, an id is still the same id.
+    expect(mentionedIds('see wo-2026-061 and Wo-2026-070 Through 071', 'x')).toEqual(['WO-2026-061', 'WO-2026-070', 'WO-2026-071']);
     expect(mentionedIds('see WO-2025-049 through WO-2026-017 and WO-2026-001 to 999', 'WO-2026-001')).toEqual(['WO-2025-049', 'WO-2026-017']);
   });
 
