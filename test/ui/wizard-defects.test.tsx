@@ -270,6 +270,18 @@ describe('help on a small terminal', () => {
   });
 });
 
+describe('a track list on a short terminal', () => {
+  it('uses the rows it has and counts the WOs out of view', () => {
+    const state = press(initialState(plan, {rows: 12, columns: 80}), {downArrow: true}, {return: true});
+    const frame = (view: WizardState) => stripVTControlCharacters(render(<TrackReview state={view} theme={{color: false}} />).lastFrame() ?? '');
+    const total = currentItems(state).length;
+    // The app's title, notice and footer are around this frame: it takes all the other rows.
+    expect(frame(state).split('\n')).toHaveLength(12 - 3);
+    expect(frame(state)).toContain(`↓ ${total - 5} more`);
+    expect(frame(press(state, {end: true}))).toContain(`↑ ${total - 5} above · end of list`);
+  });
+});
+
 describe('details on a short terminal', () => {
   it('the title wraps, the body scrolls to its last line, and other keys close', async () => {
     const {Details} = await import('../../src/ui/screens/details.js');

@@ -38,9 +38,9 @@ describe('review state', () => {
     expect(currentItems(state)).toHaveLength(14);
     const down = press(state, {end: true});
     expect(down.cursor).toBe(13);
-    expect(down.scroll).toBe(14 - 3);
+    expect(down.scroll).toBe(14 - 5);
     const up = press(down, {pageUp: true});
-    expect(up.cursor).toBe(10);
+    expect(up.cursor).toBe(8);
     expect(press(up, {home: true})).toMatchObject({cursor: 0, scroll: 0});
   });
 
@@ -120,7 +120,7 @@ describe('review state', () => {
     const state = press(initialState(plan, {rows: 40, columns: 80}), {downArrow: true}, {return: true}, {end: true});
     expect(state.scroll).toBe(0);
     const small = reduce(state, {type: 'resize', rows: 12, columns: 60});
-    expect(small.scroll).toBe(11);
+    expect(small.scroll).toBe(9);
     expect(small.cursor).toBe(13);
   });
 });

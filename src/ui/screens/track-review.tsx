@@ -119,6 +119,10 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
           </Text>
         );
       })}
+      {/* Rows out of view are counted, so a short terminal never hides a WO without saying so. */}
+      <Text dimColor wrap="truncate-end">
+        {items.length > window.length ? `${state.scroll ? `↑ ${state.scroll} above · ` : ''}${items.length - state.scroll - window.length ? `↓ ${items.length - state.scroll - window.length} more` : 'end of list'}` : ' '}
+      </Text>
     </Box>
   );
 }

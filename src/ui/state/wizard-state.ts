@@ -84,9 +84,9 @@ export type Action =
   | {type: 'request-done'}
   | {type: 'saved'; file: string};
 
-/** Rows the track list may use: the terminal less the header, footer and notice lines. */
+/** Rows the track list may use: the terminal less the title, the track's three heading lines, the line under the list, the notice and the footer. */
 export function listHeight(state: Pick<WizardState, 'viewport'>): number {
-  return Math.max(3, state.viewport.rows - 9);
+  return Math.max(3, state.viewport.rows - 7);
 }
 
 export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}, applyPath: ApplyPathView = {kind: 'api', text: 'the server'}): WizardState {
