@@ -123,10 +123,12 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
   else if (state.screen === 'apply') body = <ApplyScreen state={state} theme={theme} now={clock} />;
   else body = <Done state={state} theme={theme} files={files} />;
 
-  // Full screen, every frame is exactly the terminal's height: Ink then redraws the whole screen on
-  // any resize, also one that changes the height only (a frame that did not change is not redrawn).
+  // Full screen, every frame is at least the terminal's height: Ink then redraws the whole screen
+  // on any resize, also one that changes the height only (a frame that did not change is not
+  // redrawn). A minimum, not a fixed height: a fixed one would squeeze an overlong screen's lines
+  // onto each other instead of letting it scroll.
   return (
-    <Box flexDirection="column" width={state.viewport.columns} height={fullScreen ? state.viewport.rows : undefined}>
+    <Box flexDirection="column" width={state.viewport.columns} minHeight={fullScreen ? state.viewport.rows : undefined}>
       <Text bold wrap="truncate-end">
         pcc-track-wizard · {sanitizeText(title)}
       </Text>

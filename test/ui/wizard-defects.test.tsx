@@ -297,6 +297,9 @@ describe('details on a short terminal', () => {
     expect(frame(state)).toMatch(/A title long enough[\s\S]*small terminal/);
     expect(frame(state)).toMatch(/Lines 1–\d+ of \d+ \(↑↓ scroll\)/);
     const total = Number(/of (\d+)/.exec(frame(state))![1]);
+    // A page is what the box shows: PgDn from lines 1–2 shows 3–4, none skipped.
+    const shown = Number(/Lines 1–(\d+)/.exec(frame(state))![1]);
+    expect(frame(press(state, {pageDown: true}))).toContain(`Lines ${shown + 1}–`);
     for (let i = 0; i < total; i++) state = press(state, {downArrow: true});
     expect(state.overlay).toBe('details');
     expect(frame(state)).toMatch(new RegExp(`Lines \\d+–${total} of ${total}`));

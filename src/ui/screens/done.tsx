@@ -18,17 +18,24 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
   const view = state.apply!;
   const outcome = view.outcome!;
   const ok = applySucceeded(outcome);
+  // Most needed first: on a terminal too short for all of them, the last ones give way (all are
+  // printed again when the wizard exits).
   const fileLines = [
+    !ok && files ? `${outcome.stopped ? 'Resume' : 'Retry'}: pcc-track-wizard --apply ${files.planFile} --yes` : null,
     files ? `Report: ${files.report}` : null,
     outcome.undoPlan ? `Undo plan: ${outcome.undoPlan}` : null,
     files?.spec ? sanitizeText(files.spec) : null,
-    !ok && files ? `${outcome.stopped ? 'Resume' : 'Retry'}: pcc-track-wizard --apply ${files.planFile} --yes` : null,
   ].filter((line): line is string => line !== null);
-  // Paths are wrapped, never cut: a path cut short cannot be copied.
-  const fileRows = fileLines.flatMap((line) => wrapLine(line, state.viewport.columns));
-  const fileCount = fileRows.length;
   // The title, notice and footer lines of the app, the verdict and the summary line.
-  let room = state.viewport.rows - 3 - 2 - (outcome.refusal ? 1 : 0) - fileCount;
+  const fixed = 3 + 2 + (outcome.refusal ? 1 : 0);
+  // Paths are wrapped, never cut: a path cut short cannot be copied.
+  const fileRows: string[] = [];
+  for (const line of fileLines) {
+    const rows = wrapLine(line, state.viewport.columns);
+    if (fixed + fileRows.length + rows.length > state.viewport.rows) break;
+    fileRows.push(...rows);
+  }
+  let room = state.viewport.rows - fixed - fileRows.length;
   // A stopped run's differences follow from what it did not send: said in one line (the report
   // lists each); failures are still listed.
   const unsent = outcome.unsent ?? 0;

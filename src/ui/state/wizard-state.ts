@@ -10,7 +10,7 @@ import type {ApplyOutcome} from '../../report/report.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
 import {helpPages} from './help-pages.js';
-import {lastDetailsScroll} from './details-lines.js';
+import {detailsLines, lastDetailsScroll} from './details-lines.js';
 import {ALL_GROUP, carryMembers, groupKeys, groupOf, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
 import {pickerChoices, type PickerChoice} from './picker.js';
 
@@ -225,7 +225,9 @@ function overlayKey(state: WizardState, key: KeyPress): WizardState {
   if (state.overlay === 'details') {
     // A body longer than the box scrolls; any other key closes it.
     const last = lastDetailsScroll(state);
-    const step = key.pageDown || key.input === ' ' ? 10 : key.downArrow ? 1 : key.pageUp ? -10 : key.upArrow ? -1 : 0;
+    // A page is what the box shows, so paging never skips a line.
+    const page = detailsLines(state)?.room ?? 1;
+    const step = key.pageDown || key.input === ' ' ? page : key.downArrow ? 1 : key.pageUp ? -page : key.upArrow ? -1 : 0;
     if (last > 0 && step) return {...state, detailsScroll: Math.max(0, Math.min(last, state.detailsScroll + step))};
   }
   return {...state, overlay: null};
