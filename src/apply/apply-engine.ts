@@ -221,7 +221,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
 
     // Where each WO is before its first change, once per plan across runs: what undo restores.
     // The database path writes all or nothing, so it records only once the write committed.
-    const recordBefore = () => journal.recordBefore(pending.map((item) => ({id: item.id, trackIds: serverIds.get(item.id) ?? []})));
+    const recordBefore = (items: readonly PlanItem[] = pending) => journal.recordBefore(items.map((item) => ({id: item.id, trackIds: serverIds.get(item.id) ?? []})));
     // PCC's API sets one track per WO: an undo back onto several needs the database.
     if (target.kind === 'api') {
       const several = pending.filter((item) => (item.restoreTrackIds?.length ?? 0) > 1);
@@ -235,10 +235,13 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
         try {
           const result = await target.applyBatch({
             create: toCreate,
-            assignments: pending.map((item) => ({id: item.id, trackIds: item.restoreTrackIds ?? (item.plannedKey === null ? [] : resolved.ids.has(item.plannedKey) ? [resolved.ids.get(item.plannedKey)!] : {key: item.plannedKey})})),
+            assignments: pending.map((item) => ({id: item.id, trackIds: item.restoreTrackIds ?? (item.plannedKey === null ? [] : resolved.ids.has(item.plannedKey) ? [resolved.ids.get(item.plannedKey)!] : {key: item.plannedKey}), expected: serverIds.get(item.id) ?? []})),
             deleteIfEmpty: copies.map((track) => resolved.ids.get(track.key)!),
           });
-          recordBefore();
+          const moved = new Map((result.movedMeanwhile ?? []).map((wo) => [wo.id, wo.trackIds]));
+          const written = pending.filter((item) => !moved.has(item.id));
+          // Undo restores only what this run wrote: a WO someone else moved is theirs.
+          recordBefore(written);
           for (const track of toCreate) {
             const created = result.created.get(track.key);
             if (!created) continue;
@@ -246,7 +249,9 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
             (created.action === 'created' ? tracksCreated : tracksReused).push(track.name);
             emit({type: 'track', key: track.key, name: track.name, id: created.id, action: created.action});
           }
-          for (const item of pending) onAssigned(item);
+          for (const item of written) onAssigned(item);
+          const names = new Map([...before.tracks.map((track) => [track.id, track.name] as const), ...[...result.created.values()].map((track) => [track.id, track.name] as const)]);
+          for (const [id, now] of moved) fail(id, `moved by someone else during the run (now on ${now.length ? now.map((track) => `"${sanitizeText(names.get(track) ?? track)}"`).join(' and ') : 'no track'}); left as they put it`);
           for (const track of copies) {
             if (result.deleted.includes(resolved.ids.get(track.key)!)) {
               tracksDeleted.push(track.name);
@@ -405,7 +410,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     const readAndVerify = async () => {
       try {
         after = await target.readBack();
-        mismatches = verify(plan, after, resolved.ids);
+        mismatches = [...verify(plan, after, resolved.ids), ...(after.problems ?? [])];
       } catch (error) {
         after = null;
         mismatches = [`the server could not be read back (${message(error)}); run the same plan again to resume and verify`];

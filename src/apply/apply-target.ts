@@ -4,7 +4,8 @@ import type {TrackRecord} from '../pcc/validate.js';
 /** A WO as an apply target sees it: every track it sits on (usually one or none). */
 export type TargetWorkOrder = {id: string; trackIds: string[]};
 
-export type TargetState = {tracks: TrackRecord[]; workOrders: TargetWorkOrder[]};
+/** `problems`: what the read found wrong beyond the plan's own comparison (verification lists them). */
+export type TargetState = {tracks: TrackRecord[]; workOrders: TargetWorkOrder[]; problems?: string[]};
 
 export type TargetHooks = {
   signal?: AbortSignal;
@@ -17,11 +18,13 @@ export type CreatedTrack = {id: string; name: string; action: 'created' | 'recov
 /** Everything to write, for targets that write it all in one transaction. */
 export type Batch = {
   create: PlanTrack[];
-  assignments: {id: string; trackIds: string[] | {key: string}}[];
+  /** `expected`: the WO's tracks as the run read them; a WO no longer there is left alone. */
+  assignments: {id: string; trackIds: string[] | {key: string}; expected?: readonly string[]}[];
   deleteIfEmpty: string[];
 };
 
-export type BatchResult = {created: Map<string, CreatedTrack>; deleted: string[]};
+/** `movedMeanwhile`: WOs someone else moved after the run read them, left as they are now. */
+export type BatchResult = {created: Map<string, CreatedTrack>; deleted: string[]; movedMeanwhile?: {id: string; trackIds: string[]}[]};
 
 /**
  * Where a plan is applied: PCC's API or PCC's database. The engine does the same checks, events,

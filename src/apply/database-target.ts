@@ -1,7 +1,8 @@
-import {realpathSync} from 'node:fs';
+import {realpathSync, statSync} from 'node:fs';
 import type {PlanTrack} from '../plan/plan-types.js';
 import {createPccClient, type ClientOptions} from '../pcc/pcc-client.js';
 import {PccDatabase, PccDatabaseError} from '../pcc/pcc-database.js';
+import {PccError} from '../pcc/pcc-error.js';
 import type {ApplyTarget, Batch, BatchResult, CreatedTrack, TargetState} from './apply-target.js';
 import {ApplyRefused} from './refusal.js';
 import {sanitizeText} from '../workorders/sanitize.js';
@@ -22,36 +23,58 @@ export class DatabaseTarget implements ApplyTarget {
   private readonly db: PccDatabase;
   private checkedServer = false;
 
-  constructor(private readonly file: string, project: string, private readonly api: ClientOptions | null = null) {
+  /** `variable`: the environment variable that named the file, said if the file is missing. */
+  constructor(private readonly file: string, project: string, private readonly api: ClientOptions | null = null, variable: string | null = null) {
     try {
       this.db = PccDatabase.open(file, project);
     } catch (error) {
-      if (error instanceof PccDatabaseError) throw new ApplyRefused(error.message);
+      if (error instanceof PccDatabaseError) throw new ApplyRefused(variable && error.kind === 'io' ? `${error.message.replace(/\.$/, '')}, or correct ${variable}, which names this file.` : error.message);
       throw error;
     }
     this.label = this.db.label;
-    let real = file;
+    // The file itself, however it is reached (a symlink, a hard link, another spelling).
+    let identity = file;
     try {
-      real = realpathSync(file);
+      const stat = statSync(file);
+      identity = `${stat.dev}:${stat.ino}`;
     } catch {
-      // Opened above, so it exists; a race that removed it fails on the first read anyway.
+      try {
+        identity = realpathSync(file);
+      } catch {
+        // Opened above, so it exists; a race that removed it fails on the first read anyway.
+      }
     }
-    this.lockKey = `database ${real} ${project}`;
+    this.lockKey = `database ${identity} ${project}`;
   }
 
   /**
    * The database's state. The first read, before anything is written, also checks that the
-   * server (when known) reads this very file; a server that does not answer is not asked.
+   * server (when known) reads this very file. A server that refuses the connection is stopped and
+   * not asked; one that answers with an error cannot vouch for the file, so nothing is written.
    */
   async readState(): Promise<TargetState> {
-    const state = this.read();
+    let state = this.read();
     if (this.api && !this.checkedServer) {
       this.checkedServer = true;
-      const view = await this.serverView().catch(() => null);
-      const differences = view ? serverDatabaseDifferences(state, view) : [];
-      if (differences.length) throw new ApplyRefused(notTheSamePcc(this.file, this.api.baseUrl, differences));
+      let differences = await this.differencesFrom(state);
+      // PCC's users keep working: a change made between the two reads settles on a second look.
+      if (differences?.length) {
+        state = this.read();
+        differences = await this.differencesFrom(state);
+      }
+      if (differences?.length) throw new ApplyRefused(notTheSamePcc(this.file, this.api.baseUrl, differences));
     }
     return state;
+  }
+
+  /** What the server shows differently from `state`; null when the server is stopped. */
+  private async differencesFrom(state: TargetState): Promise<string[] | null> {
+    try {
+      return serverDatabaseDifferences(state, await this.serverView());
+    } catch (error) {
+      if (error instanceof PccError && error.kind === 'unreachable') return null;
+      throw new ApplyRefused(`The PCC server at ${sanitizeText(this.api!.baseUrl)} did not answer the check that it reads ${this.file} (${sanitizeText(error instanceof Error ? error.message : String(error))}); nothing was changed. Run again, or stop the server to write without the check.`);
+    }
   }
 
   private async serverView(): Promise<{tracks: TrackRecord[]; workOrders: ListedWorkOrder[]}> {
@@ -70,17 +93,18 @@ export class DatabaseTarget implements ApplyTarget {
   }
 
   /**
-   * From the database; when the server answers, as its API shows it (what PCC itself shows). The
-   * database is the target: a server that is stopped does not make a committed write unverifiable.
+   * The database as written, which is what is verified. When the server answers, it must show the
+   * same: if it does not, PCC will not show the changes, and the verification says so.
    */
   async readBack(): Promise<TargetState> {
     const state = this.read();
     if (!this.api) return state;
     const view = await this.serverView().catch(() => null);
     if (!view) return state;
-    // The API lists only WOs whose files parse; rows of other files keep the database's view.
-    const listed = new Map(view.workOrders.map((wo) => [wo.id, wo.trackIds]));
-    return {tracks: view.tracks, workOrders: state.workOrders.map((wo) => ({id: wo.id, trackIds: listed.get(wo.id) ?? wo.trackIds}))};
+    const differences = serverDatabaseDifferences(state, view);
+    if (!differences.length) return state;
+    const shown = differences.slice(0, 3).join('; ');
+    return {...state, problems: [`the PCC server at ${sanitizeText(this.api.baseUrl)} does not show what is in ${this.file} (${shown}${differences.length > 3 ? `; and ${differences.length - 3} more` : ''}): it does not read that file, or PCC changed it meanwhile; PCC shows what the server reads, so pass the --pcc-db it opens`]};
   }
 
   async checkCanAssign(): Promise<void> {}
@@ -90,16 +114,16 @@ export class DatabaseTarget implements ApplyTarget {
       const result = this.db.write({
         create: batch.create.map((track) => ({name: track.name, description: track.description, goal: track.goal, color: track.color, icon: track.icon, sortOrder: track.sortOrder})),
         assignments: batch.assignments.map((assignment) => {
-          if (Array.isArray(assignment.trackIds)) return {id: assignment.id, trackIds: assignment.trackIds};
+          if (Array.isArray(assignment.trackIds)) return {id: assignment.id, trackIds: assignment.trackIds, expected: assignment.expected};
           const key = assignment.trackIds.key;
           const track = batch.create.find((candidate) => candidate.key === key);
           if (!track) throw new ApplyRefused(`${sanitizeText(assignment.id)} is planned onto "${sanitizeText(key)}", a track the plan neither has nor creates; make a new plan. Nothing was changed.`);
-          return {id: assignment.id, trackIds: {name: track.name}};
+          return {id: assignment.id, trackIds: {name: track.name}, expected: assignment.expected};
         }),
         deleteIfEmpty: batch.deleteIfEmpty,
       });
       // Both sides key tracks by normalizeTrackName, so plan keys find their rows directly.
-      return {created: result.created, deleted: result.deleted};
+      return {created: result.created, deleted: result.deleted, movedMeanwhile: result.movedMeanwhile};
     } catch (error) {
       if (error instanceof PccDatabaseError) throw new ApplyRefused(error.message);
       throw error;

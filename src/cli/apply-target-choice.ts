@@ -2,7 +2,7 @@ import {realpathSync} from 'node:fs';
 import path from 'node:path';
 import {ApiTarget, apiLabel, canonicalServer} from '../apply/api-target.js';
 import {DatabaseTarget} from '../apply/database-target.js';
-import {databaseLabel, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
+import {databaseLabel, databaseVariable, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
 import type {ApplyTarget, TargetHooks} from '../apply/apply-target.js';
 import type {Plan} from '../plan/plan-types.js';
 import {DEFAULT_API, type ClientOptions} from '../pcc/pcc-client.js';
@@ -24,6 +24,10 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
   const elsewhere: string[] = [];
   if (options.api && plan.api && canonicalServer(options.api) !== canonicalServer(plan.api)) elsewhere.push(`server ${sanitizeText(options.api)} (the plan was made for ${sanitizeText(plan.api)})`);
   if (options.project && options.project !== plan.project && !planOffline) elsewhere.push(`project ${sanitizeText(options.project)} (the plan was made for ${sanitizeText(plan.project)})`);
+  // A plan made through the API goes into a database only when asked with --pcc-db: a variable
+  // exported for PCC must not silently turn it away from the server it was made for.
+  const variable = databaseVariable(options.pccDb, env);
+  if (namedDb && !plan.pccDb && plan.api && variable) elsewhere.push(`target: PCC's database ${sanitizeText(namedDb)}, named by ${variable} (the plan was made for the API at ${sanitizeText(plan.api)}; pass --pcc-db to write into that database)`);
   if (namedDb && plan.pccDb && !sameFile(namedDb, plan.pccDb)) elsewhere.push(`database ${sanitizeText(namedDb)} (the plan was made for ${sanitizeText(plan.pccDb)})`);
   if (elsewhere.length && !options.retarget) {
     throw new CliError(`This plan would go to another ${elsewhere.join(' and ')}; pass --retarget to apply it there anyway. Nothing was changed.`, 2);
@@ -39,7 +43,7 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
   const pccDb = named ? path.resolve(named) : null;
   if (pccDb) {
     const api = options.api ?? plan.api;
-    return databaseTarget(pccDb, project, api ? clientOptionsFrom(options, env, {api, project}) : null);
+    return databaseTarget(pccDb, project, api ? clientOptionsFrom(options, env, {api, project}) : null, namedDb ? variable : null);
   }
   return apiTarget(clientOptionsFrom(options, env, {api: options.api ?? plan.api ?? DEFAULT_API, project}));
 }
@@ -57,8 +61,8 @@ function sameFile(a: string, b: string): boolean {
 }
 
 /** PCC's database; when the server is known too, the read-back also goes through its API. */
-export function databaseTarget(file: string, project: string, api: ClientOptions | null): TargetChoice {
-  return {label: databaseLabel(file, project), openTarget: () => new DatabaseTarget(file, project, api)};
+export function databaseTarget(file: string, project: string, api: ClientOptions | null, variable: string | null = null): TargetChoice {
+  return {label: databaseLabel(file, project), openTarget: () => new DatabaseTarget(file, project, api, variable)};
 }
 
 export function apiTarget(client: ClientOptions): TargetChoice {

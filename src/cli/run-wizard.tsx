@@ -124,12 +124,16 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
   };
 
   let result: WizardResult = {kind: 'quit'};
-  const unseen = inputs.invisible.length ? ` · ${inputs.invisible.length} WO file${inputs.invisible.length === 1 ? '' : 's'} PCC cannot see` : '';
+  const unseen = inputs.invisible.length ? `${inputs.invisible.length} file${inputs.invisible.length === 1 ? '' : 's'} PCC cannot see` : '';
   // Which spec the decisions come from stays on screen: stderr is hidden behind the full screen.
   const specLabel = `${inputs.spec.id || inputs.spec.source}${inputs.specEarlier ? ' with earlier decisions' : ''}`;
   // w shows every warning the report will list: files PCC cannot see, load problems and the plan's own.
-  const shownWarnings = [...inputs.invisible.map(formatInvisible), ...plan.warnings, ...warnings];
-  const title = `${plan.project} · ${specLabel}${unseen}${shownWarnings.length ? ` · ${shownWarnings.length} warning${shownWarnings.length === 1 ? '' : 's'} (w)` : ''}`;
+  const otherWarnings = [...plan.warnings, ...warnings];
+  const shownWarnings = [...inputs.invisible.map((entry) => `PCC cannot see this file, so its WO is left out of the plan: ${formatInvisible(entry)}`), ...otherWarnings];
+  // One count, the one the panel shows; "(w)" early, so a narrow title keeps it.
+  const count = shownWarnings.length;
+  const warned = count ? ` · ${count} warning${count === 1 ? '' : 's'} (w)${unseen ? `: ${unseen}` : ''}` : '';
+  const title = `${plan.project} · ${specLabel}${warned}`;
   if (inputs.specNote) io.stderr.write(`${sanitizeLines(inputs.specNote)}\n`);
   // Full screen on the alternate buffer; the terminal's own screen comes back on every way out.
   const screen = fullScreen(io.stdout);

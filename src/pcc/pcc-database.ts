@@ -168,7 +168,7 @@ export class PccDatabase {
    * them, each WO's tracks set (in the link table too on newer PCC), empty copies deleted. A WO
    * with no row is never given one: the whole write is refused before it starts.
    */
-  write(change: {create: NewTrackRow[]; assignments: {id: string; trackIds: string[] | {name: string}}[]; deleteIfEmpty: string[]}): {created: Map<string, {id: string; name: string; action: 'created' | 'reused'}>; deleted: string[]} {
+  write(change: {create: NewTrackRow[]; assignments: {id: string; trackIds: string[] | {name: string}; expected?: readonly string[]}[]; deleteIfEmpty: string[]}): {created: Map<string, {id: string; name: string; action: 'created' | 'reused'}>; deleted: string[]; movedMeanwhile: {id: string; trackIds: string[]}[]} {
     return this.guard('write', () =>
       this.db.transaction(() => {
         const project = this.project.id;
@@ -204,8 +204,28 @@ export class PccDatabase {
         const setTrack = this.db.prepare('UPDATE work_orders SET track_id = ? WHERE project_id = ? AND id = ?');
         const clearLinks = this.shape === 'newer' ? this.db.prepare('DELETE FROM wo_tracks WHERE project_id = ? AND wo_id = ?') : null;
         const addLink = this.shape === 'newer' ? this.db.prepare('INSERT INTO wo_tracks (project_id, wo_id, track_id, created_at) VALUES (?, ?, ?, ?)') : null;
+        // PCC's users keep working while the plan is read and checked: inside the transaction, a
+        // WO whose tracks are no longer what was read (nor already what the plan wants) was moved
+        // by someone else meanwhile, and is left as they put it.
+        const movedMeanwhile: {id: string; trackIds: string[]}[] = [];
+        const rowTrack = this.db.prepare('SELECT track_id FROM work_orders WHERE project_id = ? AND id = ?').pluck();
+        const links = this.shape === 'newer' ? this.db.prepare('SELECT track_id FROM wo_tracks WHERE project_id = ? AND wo_id = ?').pluck() : null;
+        const tracksNow = (id: string): string[] => {
+          const linked = links ? (links.all(project, id) as string[]) : [];
+          if (linked.length) return linked;
+          const single = rowTrack.get(project, id) as string | null | undefined;
+          return single ? [single] : [];
+        };
+        const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id));
         for (const assignment of change.assignments) {
           const ids = Array.isArray(assignment.trackIds) ? assignment.trackIds : [byName.get(normalizeTrackName(assignment.trackIds.name))?.id ?? '?'];
+          if (assignment.expected) {
+            const now = tracksNow(assignment.id);
+            if (!sameSet(now, assignment.expected) && !sameSet(now, ids)) {
+              movedMeanwhile.push({id: assignment.id, trackIds: now});
+              continue;
+            }
+          }
           setTrack.run(ids[0] ?? null, project, assignment.id);
           if (clearLinks && addLink) {
             clearLinks.run(project, assignment.id);
@@ -220,7 +240,7 @@ export class PccDatabase {
           this.db.prepare('DELETE FROM tracks WHERE project_id = ? AND id = ?').run(project, id);
           deleted.push(id);
         }
-        return {created, deleted};
+        return {created, deleted, movedMeanwhile};
       }).immediate(),
     );
   }

@@ -44,5 +44,5 @@ export function serverDatabaseDifferences(database: {tracks: readonly TrackRecor
 export function notTheSamePcc(file: string, api: string, differences: readonly string[]): string {
   const shown = differences.slice(0, SHOWN).join('; ');
   const more = differences.length > SHOWN ? `; and ${differences.length - SHOWN} more` : '';
-  return `The PCC server at ${sanitizeText(api)} and the database ${file} do not hold the same tracks (${shown}${more}), so the server does not read that file; pass the --pcc-db the server opens (its PCC_DATABASE_PATH or CONTROL_CENTER_DB_PATH, else control-center.db in the folder it was started from). Nothing was changed.`;
+  return `The PCC server at ${sanitizeText(api)} and the database ${file} show different tracks or placements (${shown}${more}), so the server does not read that file; pass the --pcc-db the server opens (its PCC_DATABASE_PATH or CONTROL_CENTER_DB_PATH, else control-center.db in the folder it was started from). Nothing was changed.`;
 }

@@ -176,7 +176,7 @@ function Warnings({lines, rows, columns}: {lines: readonly string[]; rows: numbe
           {line}
         </Text>
       ))}
-      <Text dimColor wrap="truncate-end">{lines.length > whole ? `${lines.length - whole} more in the report · ` : ''}Any key closes.</Text>
+      <Text dimColor wrap="truncate-end">{lines.length > whole ? `${lines.length - whole} more on a taller terminal, and in the report · ` : ''}Any key closes.</Text>
     </Box>
   );
 }

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {existsSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, linkSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
@@ -190,7 +190,7 @@ describe("PCC's database, refusals that change nothing", () => {
 
     const planned = await runCli(['--api', pcc.url, '--pcc-db', copy, '--dry-run']);
     expect(planned.code).toBe(1);
-    expect(planned.stderr).toContain(`The PCC server at ${pcc.url} and the database ${copy} do not hold the same tracks (track "Stale" (`);
+    expect(planned.stderr).toContain(`The PCC server at ${pcc.url} and the database ${copy} show different tracks or placements (track "Stale" (`);
     expect(planned.stderr).toContain('WO-2026-020 is on no track on the server and on t-stale-');
     expect(planned.stderr).toContain('pass the --pcc-db the server opens');
 
@@ -201,7 +201,7 @@ describe("PCC's database, refusals that change nothing", () => {
     expect(moved.url).toBe(pcc.url);
     const applied = await runCli(['--apply', planFile, '--yes']);
     expect(applied.code).toBe(1);
-    expect(applied.stderr).toContain(`and the database ${pcc.dbFile} do not hold the same tracks`);
+    expect(applied.stderr).toContain(`and the database ${pcc.dbFile} show different tracks or placements`);
     expect(trackNames(pcc.dbFile)).toEqual([]);
     expect(trackNames(copy)).toEqual(['Stale']);
   });
@@ -231,5 +231,75 @@ describe("PCC's database, refusals that change nothing", () => {
     const applied = await runCli(['--apply', planFile, '--yes'], {PCC_DATABASE_PATH: link});
     expect(applied.stderr).toContain("Verified: PCC's database matches the plan.");
     expect(applied.code).toBe(0);
+    // One file however it is reached: a symlink and a hard link take the same run lock.
+    const hard = path.join(tempDir(), 'hard.db');
+    linkSync(db, hard);
+    const {DatabaseTarget} = await import('../../src/apply/database-target.js');
+    const keys = [db, link, hard].map((file) => {
+      const target = new DatabaseTarget(file, 'project-control-center');
+      target.close();
+      return target.lockKey;
+    });
+    expect(new Set(keys).size).toBe(1);
+  });
+
+  it("a WO someone moves while the run prepares is left as they put it, and undo leaves it alone", async () => {
+    const db = makePccDatabase('newer', visibleIds());
+    const theirs = addTrack(db, 'Theirs');
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
+    const {readPlanFile} = await import('../../src/plan/plan-file.js');
+    const {applyPlan} = await import('../../src/apply/apply-engine.js');
+    const {DatabaseTarget} = await import('../../src/apply/database-target.js');
+    const files = {journal: planFile.replace(/\.json$/, '.journal.jsonl'), undo: planFile.replace(/\.json$/, '.undo.json')};
+    const outcome = await applyPlan({
+      plan: readPlanFile(planFile),
+      openTarget: () => new DatabaseTarget(db, 'project-control-center'),
+      journalFile: files.journal,
+      undoPlanFile: files.undo,
+      // After the run has read the database, before it writes: a PCC user moves a WO.
+      onEvent: (event) => event.type === 'start' && placeWorkOrder(db, 'WO-2026-020', [theirs]),
+    });
+    expect(outcome.failed).toEqual([{id: 'WO-2026-020', error: 'moved by someone else during the run (now on "Theirs"); left as they put it'}]);
+    expect(placements(db).get('WO-2026-020')).toEqual(['Theirs']);
+    expect(outcome.applied).toBeGreaterThan(90);
+    const undo = JSON.parse(readFileSync(files.undo, 'utf8')) as {items: {id: string}[]};
+    expect(undo.items.map((item) => item.id)).not.toContain('WO-2026-020');
+  });
+
+  it('an API plan does not follow a database variable without --retarget; a server that errs at the check stops the write', async () => {
+    const pcc = await pool.start({assignRoute: false});
+    await fetch(`${pcc.url}/repos/project-control-center/work-orders`);
+    const apiPlan = path.join(tempDir(), 'api-plan.json');
+    expect((await runCli(['--api', pcc.url, '--plan-out', apiPlan])).code).toBe(0);
+    const other = makePccDatabase('older', visibleIds());
+    const redirected = await runCli(['--apply', apiPlan, '--yes'], {PCC_DATABASE_PATH: other});
+    expect(redirected.code).toBe(2);
+    expect(redirected.stderr).toContain(`PCC's database ${other}, named by PCC_DATABASE_PATH (the plan was made for the API at ${pcc.url}; pass --pcc-db to write into that database)`);
+    expect(trackNames(other)).toEqual([]);
+
+    const planFile = path.join(tempDir(), 'plan.json');
+    expect((await runCli(['--api', pcc.url, '--pcc-db', pcc.dbFile, '--plan-out', planFile])).code).toBe(0);
+    pcc.server.faults.failNext('GET', /\/tracks$/, 2, 500);
+    const erred = await runCli(['--apply', planFile, '--yes']);
+    expect(erred.code).toBe(1);
+    expect(erred.stderr).toContain(`Not applied: The PCC server at ${pcc.url} did not answer the check that it reads ${pcc.dbFile}`);
+    expect(trackNames(pcc.dbFile)).toEqual([]);
+  });
+
+  it('a copy that matched when checked: the read-back says the server does not show what was written', async () => {
+    const pcc = await pool.start({assignRoute: false});
+    await fetch(`${pcc.url}/repos/project-control-center/work-orders`);
+    const copy = path.join(tempDir(), 'control-center.db');
+    const source = openDb(pcc.dbFile);
+    source.prepare('VACUUM INTO ?').run(copy);
+    source.close();
+    const planFile = path.join(tempDir(), 'plan.json');
+    expect((await runCli(['--api', pcc.url, '--pcc-db', copy, '--plan-out', planFile])).code).toBe(0);
+    const applied = await runCli(['--apply', planFile, '--yes']);
+    expect(applied.code).toBe(1);
+    expect(applied.stderr).toContain(`the PCC server at ${pcc.url} does not show what is in ${copy}`);
+    expect(trackNames(copy)).toHaveLength(11);
+    expect(existsSync(planFile.replace(/\.json$/, '.undo.json'))).toBe(true);
   });
 });
