@@ -38,9 +38,11 @@ describe('defects that must not come back', () => {
     expect(state.cursor).toBe(5);
   });
 
-  it('Ctrl-C works in the picker, while typing a filter, and on the quit prompt', () => {
+  it('Ctrl-C works in the picker, while typing a filter, and on the quit prompt; with nothing moved it quits at once', () => {
     const ctrlC = {input: 'c', ctrl: true};
-    const track = open('runner reliability');
+    expect(press(open('runner reliability'), 'm', ctrlC).request).toEqual({type: 'exit'});
+    // With a move made, Ctrl-C asks first.
+    const track = press(open('runner reliability'), 'n');
     const inPicker = press(track, 'm');
     expect(inPicker.picker).not.toBeNull();
     expect(press(inPicker, ctrlC)).toMatchObject({picker: null, overlay: 'quit'});

@@ -281,7 +281,7 @@ function typeYesKey(state: WizardState, key: KeyPress): WizardState {
 }
 
 function quit(state: WizardState): WizardState {
-  if (hasUnsavedEdits(state.review) || state.screen === 'track') return {...state, overlay: 'quit'};
+  if (hasUnsavedEdits(state.review)) return {...state, overlay: 'quit'};
   return {...state, request: {type: 'exit'}};
 }
 
