@@ -451,8 +451,10 @@ describe('footers and narrow terminals', () => {
     expect(footerItems(press(track, {return: true}))).toEqual(['any key closes']);
     expect(footerItems(press(initialState(plan), 'r'))).toContain('Tab next (past the last: confirm)');
     const line = stripVTControlCharacters(render(<KeyHints state={{...track, viewport: {rows: 24, columns: 40}}} />).lastFrame() ?? '');
-    // Help first, so it is there at any width; the ellipsis says more keys exist.
-    expect(line).toBe('? help · ↑↓ move · Space select · …');
+    // Help first, so it is there at any width, then the keys that decide; the ellipsis says more keys exist.
+    expect(line).toBe('? help · m move to · n no track · …');
+    const wide = stripVTControlCharacters(render(<KeyHints state={{...track, viewport: {rows: 24, columns: 80}}} />).lastFrame() ?? '');
+    expect(wide).toMatch(/c confirm · q back/);
     const {footerLine} = await import('../../src/ui/components/help-overlay.js');
     expect(footerLine(['a', 'b'], 5)).toBe('a · b');
     expect(footerLine(['a', 'b', 'c'], 8)).toBe('a · …');

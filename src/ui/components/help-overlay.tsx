@@ -46,7 +46,8 @@ export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filt
     case 'overview':
       return ['? help', '↑↓ choose', 'Enter open', 'c confirm', 'q quit', 'r review all', 'w warnings', '/ search'];
     case 'track':
-      return ['? help', '↑↓ move', 'Space select', 'm move to', 'n no track', 'u undo', '/ filter', state.walking ? 'Tab next (past the last: confirm)' : 'Tab/→ next', 'Enter details', 'c confirm', 'q back'];
+      // Most needed first: a narrow footer keeps these and drops the rest (? lists them all).
+      return ['? help', 'm move to', 'n no track', 'c confirm', 'q back', 'u undo', state.walking ? 'Tab next (past the last: confirm)' : 'Tab/→ next', 'Space select', '/ filter', 'Enter details', '↑↓ move'];
     case 'confirm':
       return state.applyPath.kind === 'none' ? ['↑↓ scroll', 's save plan (and the command that applies it)', 'b back'] : ['↑↓ scroll', 'y apply', 's save plan', 'b back'];
     case 'apply':
