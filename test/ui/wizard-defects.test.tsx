@@ -206,6 +206,18 @@ describe('confirm with one change below a full table', () => {
   });
 });
 
+describe('confirm says where y applies, whole', () => {
+  it('at 40 columns the target wraps instead of being cut, and the body gives up the row', async () => {
+    const {Confirm} = await import('../../src/ui/screens/confirm.js');
+    const text = 'the API at http://pcc.internal.example.com:4010 (project project-control-center)';
+    const state = press(initialState(plan, {rows: 12, columns: 40}, {kind: 'api', text}), 'c');
+    const frame = stripVTControlCharacters(render(<Confirm state={state} now={{}} theme={{color: false}} />).lastFrame() ?? '');
+    expect(frame.replace(/\s+/g, ' ')).toContain(`y applies to ${text}.`);
+    // Title, notice and footer around it: the frame leaves them their rows.
+    expect(frame.split('\n').length + 3).toBeLessThanOrEqual(12);
+  });
+});
+
 describe('confirm with nothing to send', () => {
   it('says that y still records the review\'s decisions in the spec', async () => {
     const {Confirm} = await import('../../src/ui/screens/confirm.js');

@@ -1,11 +1,10 @@
 import {Box, Text} from 'ink';
 import React from 'react';
 import {computeChanges, sendsNothing} from '../../plan/changes.js';
-import {sanitizeText} from '../../workorders/sanitize.js';
 import {CompactTable} from '../components/compact-table.js';
 import {confirmLastStart, confirmLayout, confirmLines, confirmTableFits} from '../state/confirm-lines.js';
 import {REVIEW_GROUP} from '../state/groups.js';
-import {confirmRecordsDecisions, confirmWindow, plannedCounts, type WizardState} from '../state/wizard-state.js';
+import {confirmRecordsDecisions, confirmTargetLines, confirmWindow, plannedCounts, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
 import {ApplyPathLine} from './overview.js';
 
@@ -60,7 +59,15 @@ export function Confirm({state, now, theme}: {state: WizardState; now: Record<st
           <Text color={accent(theme, 'ok')}>Nothing to change: the server already matches the plan.</Text>
           {recordsDecisions ? <Text wrap="truncate-end">y records the review&apos;s decisions in the spec.</Text> : null}
         </Box>
-      ) : state.applyPath.kind === 'none' ? <ApplyPathLine state={state} theme={theme} /> : <Text wrap="truncate-end">Nothing has been sent yet; y applies to {sanitizeText(state.applyPath.text)}.</Text>}
+      ) : state.applyPath.kind === 'none' ? (
+        <ApplyPathLine state={state} theme={theme} />
+      ) : (
+        confirmTargetLines(state).map((line, index) => (
+          <Text key={index} wrap="truncate-end">
+            {line}
+          </Text>
+        ))
+      )}
     </Box>
   );
 }

@@ -8,6 +8,7 @@ import {moveItems, redo, startReview, undo, hasUnsavedEdits, type ReviewState} f
 import type {Plan} from '../../plan/plan-types.js';
 import type {ApplyOutcome} from '../../report/report.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
+import {wrapLine} from './wrap.js';
 import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
 import {helpPages} from './help-pages.js';
 import {detailsLines, lastDetailsScroll} from './details-lines.js';
@@ -252,9 +253,15 @@ export function confirmRecordsDecisions(state: Pick<WizardState, 'applyPath' | '
   return sendsNothing(computeChanges(state.review.plan)) && mappingDecisions(state.review.plan).length > 0;
 }
 
+/** The confirm screen's last line when there is something to send: where y applies, never cut. */
+export function confirmTargetLines(state: Pick<WizardState, 'applyPath' | 'viewport' | 'review'>): string[] {
+  if (state.applyPath.kind === 'none' || sendsNothing(computeChanges(state.review.plan))) return [];
+  return wrapLine(`Nothing has been sent yet; y applies to ${sanitizeText(state.applyPath.text)}.`, state.viewport.columns);
+}
+
 /** The confirm screen's scrolling body: its window less what the apply path and the decisions line take. */
 export function confirmWindow(state: Pick<WizardState, 'applyPath' | 'viewport' | 'review'>): number {
-  return Math.max(2, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state) - (confirmRecordsDecisions(state) ? 1 : 0));
+  return Math.max(2, confirmBodyHeight(state.viewport.rows) - applyPathExtraLines(state) - Math.max(0, confirmTargetLines(state).length - 1) - (confirmRecordsDecisions(state) ? 1 : 0));
 }
 
 /** More changes than this are confirmed by typing "yes". */
