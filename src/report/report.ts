@@ -147,7 +147,8 @@ export function buildReport(plan: Plan, options: {warnings?: string[]; mode: Rep
     },
     ...(options.applyPath ? {applyPath: options.applyPath} : {}),
     invisibleToPcc: options.invisible ?? [],
-    reviewed: mappingDecisions(plan).map((decision) => {
+    // An undo plan restores; it decides nothing against the spec.
+    reviewed: (plan.kind === 'undo' ? [] : mappingDecisions(plan)).map((decision) => {
       const item = itemById.get(decision.id)!;
       const spec = item.mappedKey === undefined ? 'not in the spec' : item.mappedKey === null ? null : nameOf.get(item.mappedKey) ?? item.mappedKey;
       return {id: decision.id, spec, decided: decision.track, ...(decision.suggested ? {suggested: true as const} : {})};
@@ -208,14 +209,16 @@ export function renderMarkdown(report: Report, plan: Plan): string {
   const title = (id: string) => md(itemById.get(id)?.title ?? '');
   const lines: string[] = [];
   const apply = report.apply;
-  const heading = report.mode === 'dry-run' ? 'Track assignment (dry run)' : report.mode === 'plan' ? 'Track assignment plan' : `Track assignment ${appliedHow(apply)}`;
+  const undo = plan.kind === 'undo';
+  const heading = report.mode === 'dry-run' ? 'Track assignment (dry run)' : report.mode === 'plan' ? 'Track assignment plan' : `Track assignment ${undo ? 'undo ' : ''}${appliedHow(apply)}`;
   lines.push(`# ${heading}: ${md(report.project)}`, '');
   lines.push(`Spec: ${md(report.spec)} · generated ${report.generatedAt}`, '');
   // The counts below are the plan's: say so plainly when the target does not hold all of it.
   const unfinished = apply && !applySucceeded(apply) ? unfinishedApply(apply) : null;
   if (unfinished) lines.push(`**${unfinished}**`, '');
   lines.push('## Summary', '');
-  lines.push(`- Work orders: ${report.totals.workOrders}`);
+  // An undo plan holds only the WOs it puts back, not the project.
+  lines.push(undo ? `- Work orders put back where they were: ${report.totals.workOrders}` : `- Work orders: ${report.totals.workOrders}`);
   lines.push(`- On a track: ${report.totals.onTracks} across ${report.tracks.length} tracks`);
   lines.push(`- No track: ${report.totals.noTrack}`);
   lines.push(`- Needs review: ${report.totals.needsReview}`);
@@ -273,9 +276,11 @@ export function renderMarkdown(report: Report, plan: Plan): string {
       lines.push(`- ${md(suggestion.id)} → ${md(suggestion.track)} ${Math.round(suggestion.confidence * 100)}% ${outcome}: ${md(suggestion.reason)}${runnerUp}`);
     }
   }
-  lines.push('', `## Not in the mapping (${report.notInMapping.length})`, '');
-  if (!report.notInMapping.length) lines.push('_Every work order of the project is in the mapping._');
-  for (const id of report.notInMapping) lines.push(`- ${md(id)}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
+  if (!undo) {
+    lines.push('', `## Not in the mapping (${report.notInMapping.length})`, '');
+    if (!report.notInMapping.length) lines.push('_Every work order of the project is in the mapping._');
+    for (const id of report.notInMapping) lines.push(`- ${md(id)}: ${title(id)} — ${md(itemById.get(id)?.reason ?? '')}`);
+  }
   if (report.reviewed.length) {
     // A suggestion nobody moved was placed by the bar, not decided by a person: say which is which.
     lines.push('', `## Decided against the spec as given (${report.reviewed.length})`, '');
@@ -286,9 +291,11 @@ export function renderMarkdown(report: Report, plan: Plan): string {
     lines.push('PCC leaves these files out of its lists, so their WOs cannot be assigned until the front matter is fixed:', '');
     for (const entry of report.invisibleToPcc) lines.push(`- ${md(entry.file)}${entry.line ? `:${entry.line}` : ''} (${md(entry.id)}): ${md(entry.reason)}`);
   }
-  lines.push('', `## In the mapping but not in the project (${plan.notInProject.length})`, '');
-  if (!plan.notInProject.length) lines.push('_Every mapped work order was found._');
-  for (const missing of plan.notInProject) lines.push(`- ${md(missing.id)}: ${md(missing.title)} (spec line ${missing.line})`);
+  if (!undo) {
+    lines.push('', `## In the mapping but not in the project (${plan.notInProject.length})`, '');
+    if (!plan.notInProject.length) lines.push('_Every mapped work order was found._');
+    for (const missing of plan.notInProject) lines.push(`- ${md(missing.id)}: ${md(missing.title)} (spec line ${missing.line})`);
+  }
   if (apply?.failed.length) {
     lines.push('', `## Failed changes (${apply.failed.length})`, '');
     for (const failure of apply.failed) lines.push(`- ${md(failure.id)}: ${md(failure.error)}`);

@@ -67,6 +67,13 @@ describe.each<Shape>(['older', 'newer'])("applying into PCC's database (%s shape
     const undone = await runCli(['--apply', planFile.replace(/\.json$/, '.undo.json'), '--yes']);
     expect(undone.stderr).toContain("Verified: PCC's database matches the plan.");
     expect(placements(db)).toEqual(before);
+    // The undo's report speaks of putting back, not of a spec's decisions.
+    const undoReport = readFileSync(planFile.replace(/\.json$/, '.undo.report.md'), 'utf8');
+    expect(undoReport).toMatch(/^# Track assignment undo applied: /);
+    expect(undoReport).toMatch(/- Work orders put back where they were: \d+/);
+    expect(undoReport).toContain('Tracks created by the run stay in place');
+    expect(undoReport).not.toContain('Decided against the spec');
+    expect(undoReport).not.toContain('## Not in the mapping');
   });
 });
 
