@@ -111,7 +111,7 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
   const summary = crash
       ? [`The run ended with an error before it could verify: ${crash.error}`, reportLine, `Run the same command again to resume and verify: pcc-track-wizard --apply ${planFile} --yes`]
       : [
-          `Applied to ${outcome.target}: ${outcome.applied} changes${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} ${outcome.retries === 1 ? 'retry' : 'retries'}, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
+          `Applied to ${outcome.target}: ${outcome.applied} change${outcome.applied === 1 ? '' : 's'}${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} ${outcome.retries === 1 ? 'retry' : 'retries'}, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
           reportLine,
           ...(outcome.undoPlan ? [`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`] : []),
           ...(outcome.stopped ? [`Stopped before the end${outcome.unsent ? ` with ${outcome.unsent} change${outcome.unsent === 1 ? '' : 's'} not sent yet` : ''}; run the same command again to resume: pcc-track-wizard --apply ${planFile} --yes`] : []),

@@ -220,7 +220,8 @@ function overlayKey(state: WizardState, key: KeyPress): WizardState {
   if (state.overlay === 'help') {
     // A help that takes more than one page turns them; any other key closes it.
     const last = helpPages(state.screen, state.viewport.rows, state.viewport.columns).pages.length - 1;
-    if (last > 0 && (key.pageDown || key.downArrow || key.input === ' ')) return {...state, helpPage: Math.min(last, state.helpPage + 1)};
+    // Past the last page, the next-page keys close it like any other key.
+    if (state.helpPage < last && (key.pageDown || key.downArrow || key.input === ' ')) return {...state, helpPage: state.helpPage + 1};
     if (last > 0 && (key.pageUp || key.upArrow)) return {...state, helpPage: Math.max(0, state.helpPage - 1)};
   }
   if (state.overlay === 'details') {
