@@ -22,6 +22,7 @@ import {App, type WizardResult} from '../ui/app.js';
 import {startSpinner} from '../ui/spinner.js';
 import {themeFrom} from '../ui/theme.js';
 import {sanitizeText} from '../workorders/sanitize.js';
+import {PccError} from '../pcc/pcc-error.js';
 
 type Io = {stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream; stdin: NodeJS.ReadStream; env: NodeJS.ProcessEnv};
 
@@ -34,7 +35,16 @@ async function setup(options: CliOptions, io: Io, demoApi: string | undefined): 
     api = await input({
       message: 'PCC server URL',
       default: DEFAULT_API,
-      validate: (value) => (/^https?:\/\/[^\s]+$/.test(value.trim()) ? true : 'Enter an http:// or https:// URL'),
+      // A typo is answered at the prompt, which asks again, rather than by an exit.
+      validate: async (value) => {
+        if (!/^https?:\/\/[^\s]+$/.test(value.trim())) return 'Enter an http:// or https:// URL';
+        try {
+          await createPccClient({...clientOptionsFrom(options, io.env, {api: value.trim()}), retries: 0, timeoutMs: 5000}).listProjects();
+          return true;
+        } catch (error) {
+          return error instanceof PccError && (error.kind === 'unreachable' || error.kind === 'timeout') ? `${sanitizeText(error.message)} (Ctrl-C leaves)` : true;
+        }
+      },
     });
     api = api.trim();
   }

@@ -251,3 +251,25 @@ it('with CI=true on a real terminal the wizard draws; a resize of the height alo
     session.kill();
   }
 });
+
+it('a server address typed at the prompt that cannot be reached is answered there, and the prompt asks again', async () => {
+  const pcc = await startTestServer();
+  const url = pcc.url;
+  await pcc.stop();
+  const session = new PtySession([], {cwd: tempDir(), cols: 100, rows: 20});
+  try {
+    await session.waitFor('PCC server URL');
+    await session.press(`\u0015${url}\r`, 'connection refused');
+    expect(session.all).toContain('(Ctrl-C leaves)');
+    const again = await startTestServer({port: Number(new URL(url).port)});
+    try {
+      await session.press('\r', /›Foundation/);
+    } finally {
+      session.send(KEYS.ctrlC);
+      await session.exited;
+      await again.stop();
+    }
+  } finally {
+    session.kill();
+  }
+});
