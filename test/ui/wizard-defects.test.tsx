@@ -206,6 +206,37 @@ describe('confirm with one change below a full table', () => {
   });
 });
 
+describe('confirm paging', () => {
+  it.each([[80, 24], [60, 20], [40, 12]])('at %ix%i PgDn shows every line of the body and PgUp every line back', async (columns, rows) => {
+    const {confirmLayout, confirmLines, confirmTableFits, confirmLastStart} = await import('../../src/ui/state/confirm-lines.js');
+    const {confirmWindow} = await import('../../src/ui/state/wizard-state.js');
+    let state = press(initialState(plan, {rows, columns}), 'c');
+    const lines = confirmLines(state.review.plan);
+    const height = confirmWindow(state);
+    const fits = confirmTableFits(columns);
+    const shown = (view: WizardState) => {
+      const start = Math.min(view.confirmScroll, confirmLastStart(lines, height, fits));
+      return {start, end: confirmLayout(lines, start, height, fits).end};
+    };
+    const seenDown = new Set<number>();
+    for (let page = 0; page < 200; page++) {
+      const {start, end} = shown(state);
+      for (let line = start; line < end; line++) seenDown.add(line);
+      if (end >= lines.length) break;
+      state = press(state, {pageDown: true});
+    }
+    expect(seenDown.size).toBe(lines.length);
+    const seenUp = new Set<number>();
+    for (let page = 0; page < 200; page++) {
+      const {start, end} = shown(state);
+      for (let line = start; line < end; line++) seenUp.add(line);
+      if (start === 0) break;
+      state = press(state, {pageUp: true});
+    }
+    expect(seenUp.size).toBe(lines.length);
+  });
+});
+
 describe('confirm says where y applies, whole', () => {
   it('at 40 columns the target wraps instead of being cut, and the body gives up the row', async () => {
     const {Confirm} = await import('../../src/ui/screens/confirm.js');

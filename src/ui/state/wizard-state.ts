@@ -3,7 +3,7 @@ import stringWidth from 'string-width';
 import {whatMatches} from '../../report/report.js';
 import {computeChanges, sendsNothing} from '../../plan/changes.js';
 import {mappingDecisions} from '../../plan/mapping-decisions.js';
-import {confirmBodyHeight, confirmLastStart, confirmLines, confirmTableFits} from './confirm-lines.js';
+import {confirmBodyHeight, confirmLastStart, confirmLayout, confirmLines, confirmTableFits} from './confirm-lines.js';
 import {moveItems, redo, startReview, undo, hasUnsavedEdits, type ReviewState} from '../../plan/plan-edits.js';
 import type {Plan} from '../../plan/plan-types.js';
 import type {ApplyOutcome} from '../../report/report.js';
@@ -273,9 +273,21 @@ const SCROLLS: Partial<Record<Command, number | 'home' | 'end'>> = {CURSOR_UP: -
 function scrollConfirm(state: WizardState, by: number | 'home' | 'end'): WizardState {
   const lines = confirmLines(state.review.plan);
   const height = confirmWindow(state);
-  const last = confirmLastStart(lines, height, confirmTableFits(state.viewport.columns));
-  const page = Math.max(1, height - 1);
-  const next = by === 'home' ? 0 : by === 'end' ? last : state.confirmScroll + (Math.abs(by) === 10 ? Math.sign(by) * page : by);
+  const tableFits = confirmTableFits(state.viewport.columns);
+  const last = confirmLastStart(lines, height, tableFits);
+  const start = Math.min(state.confirmScroll, last);
+  let next: number;
+  if (by === 'home') next = 0;
+  else if (by === 'end') next = last;
+  else if (by === 10) {
+    // A page on is the first line not shown, less one kept for context; the table's frame makes pages uneven.
+    const {end} = confirmLayout(lines, start, height, tableFits);
+    next = Math.max(start + 1, end - 1);
+  } else if (by === -10) {
+    // A page back is the earliest start whose window still reaches the line at the top now.
+    next = start;
+    while (next > 0 && confirmLayout(lines, next - 1, height, tableFits).end > start) next--;
+  } else next = start + by;
   return {...state, confirmScroll: Math.max(0, Math.min(last, next))};
 }
 
