@@ -48,14 +48,17 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
     if (problems.length > shown) problemLines.push(`… ${problems.length - shown} ${shown ? 'more ' : ''}problem${problems.length - shown === 1 ? '' : 's'} (all in the report)`);
     room -= problemLines.length;
   }
-  const {shown: chartRows, hidden: hiddenRows} = rowsWithin(distributionRows(state, view.counts), room);
+  const allRows = distributionRows(state, view.counts);
+  const {shown: chartRows, hidden: hiddenRows} = rowsWithin(allRows, room);
+  // Bars keep the scale of every row, shown or not: a lone small track is not drawn full width.
+  const scaleMax = Math.max(1, ...allRows.map((row) => row.count));
   return (
     <Box flexDirection="column">
       <Text bold color={accent(theme, ok ? 'ok' : 'error')} wrap="truncate-end">
         {ok ? `✔ Done: ${whatMatches(outcome.targetKind)} matches the plan.` : outcome.refusal ? '✘ Not applied; nothing was changed.' : outcome.stopped ? '■ Stopped before the end.' : '✘ Finished with problems.'}
       </Text>
       {outcome.refusal ? <Text color={accent(theme, 'error')}>{sanitizeText(outcome.refusal)}</Text> : null}
-      {chartRows.length ? <BarChart rows={chartRows} width={state.viewport.columns} theme={theme} /> : null}
+      {chartRows.length ? <BarChart rows={chartRows} width={state.viewport.columns} theme={theme} scaleMax={scaleMax} /> : null}
       {hiddenRows && room > 0 ? <Text dimColor>… {hiddenRows} more tracks (all in the report)</Text> : null}
       <Text wrap="truncate-end">
         Applied {outcome.applied}{outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created {outcome.tracksCreated.length} tracks · failed {outcome.failed.length} · retries {outcome.retries} · {(outcome.durationMs / 1000).toFixed(1)} s
