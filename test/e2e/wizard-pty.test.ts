@@ -175,6 +175,8 @@ it('TERM=dumb on a real terminal runs the wizard without color; the terminal is 
   const raw = (session as unknown as {output: string}).output;
   expect(raw).toContain('\u001B[?1049h');
   expect(raw.lastIndexOf('\u001B[?1049l')).toBeGreaterThan(raw.lastIndexOf('\u001B[?1049h'));
+  // The loading line is blanked with a carriage return and spaces, not left behind.
+  expect(raw).toMatch(/Loading work orders from [^\r\n]*\r {20,}\r/);
   await pcc.stop();
 });
 
