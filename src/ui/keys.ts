@@ -54,18 +54,19 @@ type KeySpec =
   | {char: string}
   | {ctrl: string};
 
-export type Binding = {command: Command; keys: KeySpec[]; label: string; help: string; screens: Screen[]};
+/** `helpOn`: what the keys do on a screen where they do something else than `help` says. */
+export type Binding = {command: Command; keys: KeySpec[]; label: string; help: string; helpOn?: Partial<Record<Screen, string>>; screens: Screen[]};
 
 const REVIEW: Screen[] = ['track'];
 const LISTS: Screen[] = ['overview', 'track'];
 
 export const KEY_BINDINGS: Binding[] = [
-  {command: 'CURSOR_UP', keys: [{special: 'up'}, {char: 'k'}], label: '↑/k', help: 'move up (scroll on confirm)', screens: [...LISTS, 'confirm']},
-  {command: 'CURSOR_DOWN', keys: [{special: 'down'}, {char: 'j'}], label: '↓/j', help: 'move down (scroll on confirm)', screens: [...LISTS, 'confirm']},
+  {command: 'CURSOR_UP', keys: [{special: 'up'}, {char: 'k'}], label: '↑/k', help: 'move up', helpOn: {confirm: 'scroll up'}, screens: [...LISTS, 'confirm']},
+  {command: 'CURSOR_DOWN', keys: [{special: 'down'}, {char: 'j'}], label: '↓/j', help: 'move down', helpOn: {confirm: 'scroll down'}, screens: [...LISTS, 'confirm']},
   {command: 'PAGE_UP', keys: [{special: 'pageUp'}], label: 'PgUp', help: 'page up', screens: [...REVIEW, 'confirm']},
   {command: 'PAGE_DOWN', keys: [{special: 'pageDown'}], label: 'PgDn', help: 'page down', screens: [...REVIEW, 'confirm']},
-  {command: 'HOME', keys: [{special: 'home'}], label: 'Home', help: 'first item', screens: [...LISTS, 'confirm']},
-  {command: 'END', keys: [{special: 'end'}], label: 'End', help: 'last item', screens: [...LISTS, 'confirm']},
+  {command: 'HOME', keys: [{special: 'home'}], label: 'Home', help: 'first item', helpOn: {confirm: 'top'}, screens: [...LISTS, 'confirm']},
+  {command: 'END', keys: [{special: 'end'}], label: 'End', help: 'last item', helpOn: {confirm: 'bottom'}, screens: [...LISTS, 'confirm']},
   {command: 'NEXT_TRACK', keys: [{special: 'tab'}, {special: 'right'}], label: 'Tab/→', help: 'next track', screens: REVIEW},
   {command: 'PREV_TRACK', keys: [{special: 'shiftTab'}, {special: 'left'}], label: 'Shift-Tab/←', help: 'previous track', screens: REVIEW},
   {command: 'TOGGLE_SELECT', keys: [{char: ' '}], label: 'Space', help: 'select or unselect', screens: REVIEW},
@@ -74,8 +75,8 @@ export const KEY_BINDINGS: Binding[] = [
   {command: 'MOVE_NONE', keys: [{char: 'n'}], label: 'n', help: 'move to no track', screens: REVIEW},
   {command: 'UNDO', keys: [{char: 'u'}], label: 'u', help: 'undo', screens: LISTS},
   {command: 'REDO', keys: [{ctrl: 'r'}], label: 'Ctrl-R', help: 'redo', screens: LISTS},
-  {command: 'FILTER', keys: [{char: '/'}], label: '/', help: 'filter (overview: all tracks)', screens: LISTS},
-  {command: 'OPEN', keys: [{special: 'return'}], label: 'Enter', help: 'open / show details', screens: LISTS},
+  {command: 'FILTER', keys: [{char: '/'}], label: '/', help: 'filter this list', helpOn: {overview: 'search every WO, on any track'}, screens: LISTS},
+  {command: 'OPEN', keys: [{special: 'return'}], label: 'Enter', help: 'show the WO\'s details', helpOn: {overview: 'open the track'}, screens: LISTS},
   {command: 'WALK', keys: [{char: 'r'}], label: 'r', help: 'review every track in order', screens: ['overview']},
   {command: 'HELP', keys: [{char: '?'}], label: '?', help: 'this help', screens: LISTS},
   {command: 'WARNINGS', keys: [{char: 'w'}], label: 'w', help: 'warnings, files PCC skips', screens: LISTS},

@@ -288,6 +288,11 @@ describe('help on a small terminal', () => {
     const words = pages.flat().join(' ').replace(/\s+/g, ' ');
     for (const binding of KEY_BINDINGS.filter((candidate) => candidate.screens.includes('track'))) expect(words).toContain(binding.help.replace(/\s+/g, ' '));
     expect(pages.flat().every((line) => stringWidth(line) <= 56)).toBe(true);
+    // What a percentage means is on the last page when the keys take several.
+    expect(pages.at(-1)!.join(' ')).toContain('n%: about n in 100');
+    // Each screen's help says what a key does there.
+    expect(helpPages('overview', 40, 100).pages.flat().join('\n')).toMatch(/\/ +search every WO, on any track/);
+    expect(helpPages('confirm', 40, 100).pages.flat().join('\n')).toMatch(/↓\/j +scroll down/);
     let state = press(open('runner reliability', 20), '?');
     state = {...state, viewport: {rows: 20, columns: 60}};
     expect(state).toMatchObject({overlay: 'help', helpPage: 0});

@@ -11,17 +11,19 @@ export type HelpPages = {pages: string[][]; percent: string | null};
 /**
  * The help for one screen, laid out for the terminal: every key with its whole explanation,
  * wrapped at word boundaries, in pages that fit the height (a key's lines never split across two
- * pages). The note on percentages is added only where everything fits on one page with it.
+ * pages). The note on percentages follows the keys: under them on one page, else on the last.
  */
 export function helpPages(screen: Screen, rows: number, columns: number): HelpPages {
   // Inside the border and its padding, beside the key's label.
   const helpWidth = Math.max(8, columns - 4 - LABEL_WIDTH);
   const entries = bindingsFor(screen).map((binding) =>
-    wrapLine(binding.help, helpWidth).map((part, index) => `${(index === 0 ? binding.label : '').padEnd(LABEL_WIDTH)}${part}`),
+    wrapLine(binding.helpOn?.[screen] ?? binding.help, helpWidth).map((part, index) => `${(index === 0 ? binding.label : '').padEnd(LABEL_WIDTH)}${part}`),
   );
   const room = Math.max(1, rows - CHROME_LINES);
   const total = entries.reduce((sum, lines) => sum + lines.length, 0);
   const percent = screen === 'track' && total + 1 <= room ? PERCENT_NOTE : null;
+  // When the keys take pages, the note is the last page's last entry.
+  if (screen === 'track' && !percent) entries.push(wrapLine(PERCENT_NOTE, columns - 4));
   const pages: string[][] = [[]];
   for (const lines of entries) {
     const page = pages.at(-1)!;
