@@ -193,10 +193,12 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     let stopped = false;
     let gaveUp: string | null = null;
     const stop = () => stopped || Boolean(options.signal?.aborted);
-    const fail = (id: string, error: string) => {
+    // `afterAll`: the failure is known once everything else was written (the database's one
+    // transaction), so there is nothing left for --fail-fast to stop.
+    const fail = (id: string, error: string, afterAll = false) => {
       failed.push({id, error});
       emit({type: 'failed', id, error});
-      if (options.failFast) stopped = true;
+      if (options.failFast && !afterAll) stopped = true;
     };
     const knownIds = new Map(before.tracks.map((track) => [track.id, track.name]));
 
@@ -251,7 +253,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
           }
           for (const item of written) onAssigned(item);
           const names = new Map([...before.tracks.map((track) => [track.id, track.name] as const), ...[...result.created.values()].map((track) => [track.id, track.name] as const)]);
-          for (const [id, now] of moved) fail(id, `moved by someone else during the run (now on ${now.length ? now.map((track) => `"${sanitizeText(names.get(track) ?? track)}"`).join(' and ') : 'no track'}); left as they put it`);
+          for (const [id, now] of moved) fail(id, `moved by someone else during the run (now on ${now.length ? now.map((track) => `"${sanitizeText(names.get(track) ?? track)}"`).join(' and ') : 'no track'}); left as they put it`, true);
           for (const track of copies) {
             if (result.deleted.includes(resolved.ids.get(track.key)!)) {
               tracksDeleted.push(track.name);
@@ -483,6 +485,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
       undoPlan,
       durationMs: Date.now() - started,
       ...(replanned ? {replanned} : {}),
+      ...(after && (after as TargetState).problems?.length ? {targetProblems: (after as TargetState).problems} : {}),
       ...(interrupted ? {unsent: pending.filter((item) => !sent.has(item.id) && !failed.some((failure) => failure.id === item.id)).length} : {}),
     };
     emit({type: 'finished', outcome});

@@ -1,12 +1,11 @@
-import {realpathSync, statSync} from 'node:fs';
 import type {PlanTrack} from '../plan/plan-types.js';
 import {createPccClient, type ClientOptions} from '../pcc/pcc-client.js';
-import {PccDatabase, PccDatabaseError} from '../pcc/pcc-database.js';
+import {databaseErrorText, fileIdentity, PccDatabase, PccDatabaseError} from '../pcc/pcc-database.js';
 import {PccError} from '../pcc/pcc-error.js';
 import type {ApplyTarget, Batch, BatchResult, CreatedTrack, TargetState} from './apply-target.js';
 import {ApplyRefused} from './refusal.js';
 import {sanitizeText} from '../workorders/sanitize.js';
-import {listedTracks, notTheSamePcc, serverDatabaseDifferences, type ListedWorkOrder} from '../pcc/same-pcc.js';
+import {firstFew, listedTracks, NotTheSamePcc, readSamePcc, serverDatabaseDifferences, type ListedWorkOrder} from '../pcc/same-pcc.js';
 import type {TrackRecord} from '../pcc/validate.js';
 
 /**
@@ -28,52 +27,26 @@ export class DatabaseTarget implements ApplyTarget {
     try {
       this.db = PccDatabase.open(file, project);
     } catch (error) {
-      if (error instanceof PccDatabaseError) throw new ApplyRefused(variable && error.kind === 'io' ? `${error.message.replace(/\.$/, '')}, or correct ${variable}, which names this file.` : error.message);
+      if (error instanceof PccDatabaseError) throw new ApplyRefused(databaseErrorText(error, variable));
       throw error;
     }
     this.label = this.db.label;
-    // The file itself, however it is reached (a symlink, a hard link, another spelling).
-    let identity = file;
-    try {
-      const stat = statSync(file);
-      identity = `${stat.dev}:${stat.ino}`;
-    } catch {
-      try {
-        identity = realpathSync(file);
-      } catch {
-        // Opened above, so it exists; a race that removed it fails on the first read anyway.
-      }
-    }
-    this.lockKey = `database ${identity} ${project}`;
+    // One lock per file, however the path reaches it.
+    this.lockKey = `database ${fileIdentity(file)} ${project}`;
   }
 
   /**
    * The database's state. The first read, before anything is written, also checks that the
-   * server (when known) reads this very file. A server that refuses the connection is stopped and
-   * not asked; one that answers with an error cannot vouch for the file, so nothing is written.
+   * server (when known) reads this very file (see readSamePcc: a stopped server is not asked).
    */
   async readState(): Promise<TargetState> {
-    let state = this.read();
-    if (this.api && !this.checkedServer) {
-      this.checkedServer = true;
-      let differences = await this.differencesFrom(state);
-      // PCC's users keep working: a change made between the two reads settles on a second look.
-      if (differences?.length) {
-        state = this.read();
-        differences = await this.differencesFrom(state);
-      }
-      if (differences?.length) throw new ApplyRefused(notTheSamePcc(this.file, this.api.baseUrl, differences));
-    }
-    return state;
-  }
-
-  /** What the server shows differently from `state`; null when the server is stopped. */
-  private async differencesFrom(state: TargetState): Promise<string[] | null> {
+    if (!this.api || this.checkedServer) return this.read();
+    this.checkedServer = true;
     try {
-      return serverDatabaseDifferences(state, await this.serverView());
+      return await readSamePcc(() => this.read(), () => this.serverView(), {file: this.file, api: this.api.baseUrl, allowStopped: true});
     } catch (error) {
-      if (error instanceof PccError && error.kind === 'unreachable') return null;
-      throw new ApplyRefused(`The PCC server at ${sanitizeText(this.api!.baseUrl)} did not answer the check that it reads ${this.file} (${sanitizeText(error instanceof Error ? error.message : String(error))}); nothing was changed. Run again, or stop the server to write without the check.`);
+      if (error instanceof NotTheSamePcc) throw new ApplyRefused(error.message);
+      throw error;
     }
   }
 
@@ -99,12 +72,18 @@ export class DatabaseTarget implements ApplyTarget {
   async readBack(): Promise<TargetState> {
     const state = this.read();
     if (!this.api) return state;
-    const view = await this.serverView().catch(() => null);
-    if (!view) return state;
+    const server = sanitizeText(this.api.baseUrl);
+    let view;
+    try {
+      view = await this.serverView();
+    } catch (error) {
+      // Stopped: the database alone is the truth. Any other answer leaves PCC's view unconfirmed.
+      if (error instanceof PccError && error.kind === 'unreachable') return state;
+      return {...state, problems: [`the PCC server at ${server} could not confirm that it shows what is in ${this.file} (${sanitizeText(error instanceof Error ? error.message : String(error))}); check it in PCC`]};
+    }
     const differences = serverDatabaseDifferences(state, view);
     if (!differences.length) return state;
-    const shown = differences.slice(0, 3).join('; ');
-    return {...state, problems: [`the PCC server at ${sanitizeText(this.api.baseUrl)} does not show what is in ${this.file} (${shown}${differences.length > 3 ? `; and ${differences.length - 3} more` : ''}): it does not read that file, or PCC changed it meanwhile; PCC shows what the server reads, so pass the --pcc-db it opens`]};
+    return {...state, problems: [`the PCC server at ${server} does not show what is in ${this.file} (${firstFew(differences)}): it does not read that file, or PCC changed it meanwhile; PCC shows what the server reads, so pass the --pcc-db it opens`]};
   }
 
   async checkCanAssign(): Promise<void> {}

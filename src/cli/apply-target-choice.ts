@@ -1,8 +1,7 @@
-import {realpathSync} from 'node:fs';
 import path from 'node:path';
 import {ApiTarget, apiLabel, canonicalServer} from '../apply/api-target.js';
 import {DatabaseTarget} from '../apply/database-target.js';
-import {databaseLabel, databaseVariable, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
+import {databaseLabel, databaseVariable, fileIdentity, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
 import type {ApplyTarget, TargetHooks} from '../apply/apply-target.js';
 import type {Plan} from '../plan/plan-types.js';
 import {DEFAULT_API, type ClientOptions} from '../pcc/pcc-client.js';
@@ -26,9 +25,9 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
   if (options.project && options.project !== plan.project && !planOffline) elsewhere.push(`project ${sanitizeText(options.project)} (the plan was made for ${sanitizeText(plan.project)})`);
   // A plan made through the API goes into a database only when asked with --pcc-db: a variable
   // exported for PCC must not silently turn it away from the server it was made for.
-  const variable = databaseVariable(options.pccDb, env);
+  const variable = databaseVariable(options, env);
   if (namedDb && !plan.pccDb && plan.api && variable) elsewhere.push(`target: PCC's database ${sanitizeText(namedDb)}, named by ${variable} (the plan was made for the API at ${sanitizeText(plan.api)}; pass --pcc-db to write into that database)`);
-  if (namedDb && plan.pccDb && !sameFile(namedDb, plan.pccDb)) elsewhere.push(`database ${sanitizeText(namedDb)} (the plan was made for ${sanitizeText(plan.pccDb)})`);
+  if (namedDb && plan.pccDb && fileIdentity(namedDb) !== fileIdentity(plan.pccDb)) elsewhere.push(`database ${sanitizeText(namedDb)} (the plan was made for ${sanitizeText(plan.pccDb)})`);
   if (elsewhere.length && !options.retarget) {
     throw new CliError(`This plan would go to another ${elsewhere.join(' and ')}; pass --retarget to apply it there anyway. Nothing was changed.`, 2);
   }
@@ -46,18 +45,6 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
     return databaseTarget(pccDb, project, api ? clientOptionsFrom(options, env, {api, project}) : null, namedDb ? variable : null);
   }
   return apiTarget(clientOptionsFrom(options, env, {api: options.api ?? plan.api ?? DEFAULT_API, project}));
-}
-
-/** Two paths to one file: a symlink or another spelling of the path is the same database. */
-function sameFile(a: string, b: string): boolean {
-  const real = (file: string) => {
-    try {
-      return realpathSync(file);
-    } catch {
-      return path.resolve(file);
-    }
-  };
-  return real(a) === real(b);
 }
 
 /** PCC's database; when the server is known too, the read-back also goes through its API. */

@@ -23,6 +23,8 @@ export type CliOptions = {
   retarget: boolean;
   /** PCC's SQLite file: read tracks and assignments from it, and apply into it. */
   pccDb: string | null;
+  /** `pccDb` came from PCC_DB, not from a typed --pcc-db. */
+  pccDbFromEnv: boolean;
   preferSpec: boolean;
   suggest: boolean;
   minConfidence: number | null;
@@ -123,6 +125,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     replan: values.replan ?? false,
     retarget: values.retarget ?? false,
     pccDb: values['pcc-db'] ?? (env.PCC_DB || null),
+    pccDbFromEnv: !values['pcc-db'] && Boolean(env.PCC_DB),
     preferSpec: values['prefer-spec'] ?? false,
     suggest: !(values['no-suggest'] ?? false),
     minConfidence,

@@ -1,8 +1,8 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {apiLabel, canonicalServer} from '../apply/api-target.js';
-import {databaseVariable, PccDatabase, PccDatabaseError, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
-import {listedTracks, notTheSamePcc, serverDatabaseDifferences} from '../pcc/same-pcc.js';
+import {databaseErrorText, databaseVariable, PccDatabase, PccDatabaseError, pccDatabaseFromEnv} from '../pcc/pcc-database.js';
+import {listedTracks, NotTheSamePcc, readSamePcc} from '../pcc/same-pcc.js';
 import {findInvisible, formatInvisible, type InvisibleFile} from '../workorders/invisible.js';
 import {buildPlan, type ServerTrack} from '../plan/build-plan.js';
 import type {Plan} from '../plan/plan-types.js';
@@ -272,8 +272,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
   } catch (error) {
     if (!(error instanceof PccDatabaseError)) throw error;
     // A path that came from the environment is easy to overlook: say which variable names it.
-    const variable = error.kind === 'io' ? databaseVariable(options.pccDb, env) : null;
-    throw new CliError(variable ? `${error.message.replace(/\.$/, '')}, or correct ${variable}, which names this file.` : error.message, error.kind === 'io' ? 2 : 1);
+    throw new CliError(databaseErrorText(error, databaseVariable(options, env)), error.kind === 'io' || error.kind === 'missing' ? 2 : 1);
   }
   try {
     const project = db.project.id;
@@ -285,14 +284,22 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
       throw new CliError(`No work orders to plan: ${file} has no WO contents, and neither --api nor a work_orders folder was given (the project's path in PCC is ${db.project.path ?? 'unknown'}); pass --work-orders DIR or --api URL.`, 2);
     }
     const {spec, text: specText, file: specFile, note: specNote, earlier: specEarlier} = await readSpec(options, client, local, {project, api: clientOptions?.baseUrl ?? null, pccDb: file});
-    // The server's listing first: PCC adds a row for a WO file it lists for the first time.
-    const listed = client ? await client.listWorkOrders() : null;
-    const state = db.readState();
-    const rows = new Map(state.workOrders.map((wo) => [wo.id, wo.trackIds]));
-    if (client && listed) {
-      const differences = serverDatabaseDifferences(state, {tracks: await client.listTracks().catch(() => null), workOrders: listed.workOrders.map(listedTracks)});
-      if (differences.length) throw new CliError(notTheSamePcc(file, clientOptions!.baseUrl, differences), 1);
+    // With a server, the database is read once the server shows the same PCC (its listing is kept for the WOs' contents).
+    const last: {listing: Awaited<ReturnType<NonNullable<typeof client>['listWorkOrders']>> | null} = {listing: null};
+    const readServer = async () => {
+      const [tracks, listing] = await Promise.all([client!.listTracks(), client!.listWorkOrders()]);
+      last.listing = listing;
+      return {tracks, workOrders: listing.workOrders.map(listedTracks)};
+    };
+    let state: ReturnType<PccDatabase['readState']>;
+    try {
+      state = client ? await readSamePcc(() => db.readState(), readServer, {file, api: clientOptions!.baseUrl, allowStopped: false}) : db.readState();
+    } catch (error) {
+      if (error instanceof NotTheSamePcc) throw new CliError(error.message, 1);
+      throw error;
     }
+    const rows = new Map(state.workOrders.map((wo) => [wo.id, wo.trackIds]));
+    const listed = last.listing;
     const source = listed ?? local!;
     const invisible = local ? findInvisible(local, new Set(listed ? listed.workOrders.map((wo) => wo.id) : [...rows.keys()])) : [];
     const hidden = new Set(invisible.map((entry) => entry.id));

@@ -129,7 +129,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
     if (outcome.refusal) onEvent({type: 'finished', outcome});
     lastOutcome = outcome;
     const written = writeReportFiles(options.report ?? files.reportMd, edited, buildReport(edited, {mode: 'applied', warnings, apply: outcome, invisible: inputs.invisible}));
-    doneFiles = {report: written.markdown, reportJson: written.json, planFile, spec: specRecord ? specLine(specRecord) : null};
+    doneFiles = {report: written.markdown, reportJson: written.json, planFile, spec: specRecord ? specLine(specRecord) : null, demo: Boolean(overrides.api)};
     return doneFiles;
   };
 

@@ -1,10 +1,12 @@
 import {randomUUID} from 'node:crypto';
 import {closeSync, openSync, readSync, statSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import {normalizeTrackName} from '../spec/spec-parser.js';
 import {sanitizeText} from '../workorders/sanitize.js';
 import type {TrackRecord} from './validate.js';
+import {sameSet} from './same-pcc.js';
 
 // PCC keeps tracks and the WO → track link in its SQLite file, and its API has no route that
 // assigns a track. So the wizard writes that file as PCC's own backfill did: tracks upserted by
@@ -24,7 +26,7 @@ export type DatabaseState = {
 export type NewTrackRow = {name: string; description: string | null; goal: string | null; color: string | null; icon: string | null; sortOrder: number};
 
 export class PccDatabaseError extends Error {
-  constructor(message: string, readonly kind: 'not-sqlite' | 'not-pcc' | 'project' | 'busy' | 'missing-rows' | 'io') {
+  constructor(message: string, readonly kind: 'not-sqlite' | 'not-pcc' | 'project' | 'busy' | 'missing-rows' | 'io' | 'missing') {
     super(message);
     this.name = 'PccDatabaseError';
   }
@@ -40,10 +42,25 @@ export function pccDatabaseFromEnv(env: NodeJS.ProcessEnv): string | null {
   return env.PCC_DATABASE_PATH || env.CONTROL_CENTER_DB_PATH || null;
 }
 
-/** The environment variable a database path came from, when no --pcc-db flag named it. */
-export function databaseVariable(flag: string | null, env: NodeJS.ProcessEnv): string | null {
-  if (flag) return flag === env.PCC_DB ? 'PCC_DB' : null;
+/** The environment variable a database path came from: `PCC_DB` when no --pcc-db flag was typed, else PCC's own. */
+export function databaseVariable(options: {pccDb: string | null; pccDbFromEnv: boolean}, env: NodeJS.ProcessEnv): string | null {
+  if (options.pccDb) return options.pccDbFromEnv ? 'PCC_DB' : null;
   return env.PCC_DATABASE_PATH ? 'PCC_DATABASE_PATH' : env.CONTROL_CENTER_DB_PATH ? 'CONTROL_CENTER_DB_PATH' : null;
+}
+
+/** The file itself, however a path reaches it (a symlink, a hard link, another spelling). */
+export function fileIdentity(file: string): string {
+  try {
+    const stat = statSync(file);
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+/** A database error as said to the user: a missing file names the variable that named it. */
+export function databaseErrorText(error: PccDatabaseError, variable: string | null): string {
+  return variable && error.kind === 'missing' ? `${error.message.replace(/\.$/, '')}, or correct ${variable}, which names this file.` : error.message;
 }
 
 /** How long a write waits for PCC to finish its own short writes. */
@@ -216,7 +233,6 @@ export class PccDatabase {
           const single = rowTrack.get(project, id) as string | null | undefined;
           return single ? [single] : [];
         };
-        const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id));
         for (const assignment of change.assignments) {
           const ids = Array.isArray(assignment.trackIds) ? assignment.trackIds : [byName.get(normalizeTrackName(assignment.trackIds.name))?.id ?? '?'];
           if (assignment.expected) {
@@ -274,7 +290,7 @@ function checkSqliteHeader(file: string): void {
     fd = openSync(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new PccDatabaseError(code === 'ENOENT' ? `${file} does not exist; pass --pcc-db with the path of PCC's control-center.db.` : `${file} cannot be read (${code}); pass --pcc-db with the path of PCC's control-center.db.`, 'io');
+    throw new PccDatabaseError(code === 'ENOENT' ? `${file} does not exist; pass --pcc-db with the path of PCC's control-center.db.` : `${file} cannot be read (${code}); pass --pcc-db with the path of PCC's control-center.db.`, code === 'ENOENT' ? 'missing' : 'io');
   }
   const header = Buffer.alloc(16);
   let read = 0;

@@ -1,4 +1,5 @@
 import {sanitizeText} from '../workorders/sanitize.js';
+import {PccError} from './pcc-error.js';
 import type {TrackRecord} from './validate.js';
 
 /** A WO's tracks as one side lists them. */
@@ -11,8 +12,44 @@ export function listedTracks(wo: {id: string; trackId?: string | null; trackIds?
   return {id: wo.id, trackIds: wo.trackIds ?? (wo.trackId ? [wo.trackId] : [])};
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
+/** Two lists of track ids hold the same tracks, in any order. */
+export function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((id) => b.includes(id));
+}
+
+/** The first few of a list, and how many more: "a; b; c; and 4 more". */
+export function firstFew(items: readonly string[], shown = SHOWN): string {
+  return `${items.slice(0, shown).join('; ')}${items.length > shown ? `; and ${items.length - shown} more` : ''}`;
+}
+
+type DatabaseView = {tracks: readonly TrackRecord[]; workOrders: readonly ListedWorkOrder[]};
+type ServerView = {tracks: readonly TrackRecord[] | null; workOrders: readonly ListedWorkOrder[]};
+
+/** Refused because the server and the database are not shown to be the same PCC; nothing was changed. */
+export class NotTheSamePcc extends Error {}
+
+/**
+ * The database's state, once the server (read first: PCC adds a row for a WO file it lists for
+ * the first time) shows the same tracks and placements. PCC's users keep working, so a difference
+ * gets a second look before it refuses. A server that refuses the connection is stopped: with
+ * `allowStopped` the database is read alone, else the error stands. Any other error of the server
+ * cannot vouch for the file, so it refuses.
+ */
+export async function readSamePcc<S extends DatabaseView>(readDatabase: () => S, readServer: () => Promise<ServerView>, where: {file: string; api: string; allowStopped: boolean}): Promise<S> {
+  for (let look = 1; ; look++) {
+    let view: ServerView;
+    try {
+      view = await readServer();
+    } catch (error) {
+      if (error instanceof PccError && error.kind === 'unreachable' && where.allowStopped) return readDatabase();
+      if (error instanceof PccError && error.kind === 'unreachable') throw error;
+      throw new NotTheSamePcc(`The PCC server at ${sanitizeText(where.api)} did not answer the check that it reads ${where.file} (${sanitizeText(error instanceof Error ? error.message : String(error))}); nothing was changed. Run again, or stop the server to use the database alone.`);
+    }
+    const state = readDatabase();
+    const differences = serverDatabaseDifferences(state, view);
+    if (!differences.length) return state;
+    if (look === 2) throw new NotTheSamePcc(notTheSamePcc(where.file, where.api, differences));
+  }
 }
 
 /**
@@ -42,7 +79,5 @@ export function serverDatabaseDifferences(database: {tracks: readonly TrackRecor
 
 /** One sentence that refuses to use a database the server does not read. */
 export function notTheSamePcc(file: string, api: string, differences: readonly string[]): string {
-  const shown = differences.slice(0, SHOWN).join('; ');
-  const more = differences.length > SHOWN ? `; and ${differences.length - SHOWN} more` : '';
-  return `The PCC server at ${sanitizeText(api)} and the database ${file} show different tracks or placements (${shown}${more}), so the server does not read that file; pass the --pcc-db the server opens (its PCC_DATABASE_PATH or CONTROL_CENTER_DB_PATH, else control-center.db in the folder it was started from). Nothing was changed.`;
+  return `The PCC server at ${sanitizeText(api)} and the database ${file} show different tracks or placements (${firstFew(differences)}), so the server does not read that file; pass the --pcc-db the server opens (its PCC_DATABASE_PATH or CONTROL_CENTER_DB_PATH, else control-center.db in the folder it was started from). Nothing was changed.`;
 }

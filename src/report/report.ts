@@ -25,8 +25,10 @@ export type ApplyOutcome = {
   durationMs: number;
   /** Set when the apply was refused before anything was sent (drift, lock, a busy database …). */
   refusal?: string;
-  /** A stopped run: the WOs of the plan it had not sent yet (the same plan applied again sends them). */
+  /** A stopped run: the WOs of the plan it had not sent, or whose answer it did not get (the same plan applied again sends them). */
   unsent?: number;
+  /** What the read-back found wrong beyond the plan's own comparison (also among `mismatches`). */
+  targetProblems?: string[];
   /** How the target had changed since the plan was made, when --replan applied the placements to it as it was. */
   replanned?: string[];
 };

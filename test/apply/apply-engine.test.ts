@@ -1,14 +1,11 @@
 import {readFileSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
-import {applyPlan, ApplyRefused} from '../../src/apply/apply-engine.js';
-import type {ApplyEvent} from '../../src/apply/apply-events.js';
-import {apiTarget} from '../../src/cli/apply-target-choice.js';
-import type {ClientOptions} from '../../src/pcc/pcc-client.js';
+import {ApplyRefused} from '../../src/apply/apply-engine.js';
 import {computeChanges} from '../../src/plan/changes.js';
 import {parsePlan} from '../../src/plan/plan-file.js';
 import {removeTempDirs} from '../helpers/fixtures.js';
 import {applyAgainst, PROJECT, planAgainst, runFiles, serverDistribution} from '../helpers/plans.js';
-import {serverPool, startTestServer} from '../helpers/test-server.js';
+import {serverPool} from '../helpers/test-server.js';
 
 const pool = serverPool();
 const server = pool.start;

@@ -1,19 +1,17 @@
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {applyPlan, ApplyRefused} from '../../src/apply/apply-engine.js';
-import type {ApplyEvent} from '../../src/apply/apply-events.js';
+import {ApplyRefused} from '../../src/apply/apply-engine.js';
 import {acquireRunLock} from '../../src/apply/run-lock.js';
-import {apiTarget} from '../../src/cli/apply-target-choice.js';
 import {buildPlan} from '../../src/plan/build-plan.js';
 import {changeOf} from '../../src/plan/changes.js';
 import {parsePlan, serializePlan} from '../../src/plan/plan-file.js';
 import type {Plan} from '../../src/plan/plan-types.js';
-import {createPccClient, type ClientOptions} from '../../src/pcc/pcc-client.js';
+import {createPccClient} from '../../src/pcc/pcc-client.js';
 import {parseTrackSpec} from '../../src/spec/spec-parser.js';
 import {removeTempDirs, tempDir, workOrderFile, writeWorkOrders} from '../helpers/fixtures.js';
 import {applyAgainst, PROJECT, planAgainst, runFiles, serverDistribution} from '../helpers/plans.js';
-import {serverPool, startTestServer} from '../helpers/test-server.js';
+import {serverPool} from '../helpers/test-server.js';
 
 const pool = serverPool();
 const server = pool.start;

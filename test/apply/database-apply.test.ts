@@ -284,6 +284,10 @@ describe("PCC's database, refusals that change nothing", () => {
     expect(redirected.code).toBe(2);
     expect(redirected.stderr).toContain(`PCC's database ${other}, named by PCC_DATABASE_PATH (the plan was made for the API at ${pcc.url}; pass --pcc-db to write into that database)`);
     expect(trackNames(other)).toEqual([]);
+    // Typed as --pcc-db, the same path is the user's choice, also when PCC_DB holds it too.
+    const typed = await runCli(['--apply', apiPlan, '--yes', '--pcc-db', other], {PCC_DB: other});
+    expect(typed.stderr).not.toContain('named by PCC_DB');
+    expect(typed.stderr).toContain(`Applying to PCC's database ${other}`);
 
     const planFile = path.join(tempDir(), 'plan.json');
     expect((await runCli(['--api', pcc.url, '--pcc-db', pcc.dbFile, '--plan-out', planFile])).code).toBe(0);
@@ -308,5 +312,26 @@ describe("PCC's database, refusals that change nothing", () => {
     expect(applied.stderr).toContain(`the PCC server at ${pcc.url} does not show what is in ${copy}`);
     expect(trackNames(copy)).toHaveLength(11);
     expect(existsSync(planFile.replace(/\.json$/, '.undo.json'))).toBe(true);
+  });
+
+  it('a server that errs when the write is read back leaves the result unconfirmed, and says so', async () => {
+    const pcc = await pool.start({assignRoute: false});
+    await fetch(`${pcc.url}/repos/project-control-center/work-orders`);
+    const planFile = path.join(tempDir(), 'plan.json');
+    expect((await runCli(['--api', pcc.url, '--pcc-db', pcc.dbFile, '--plan-out', planFile])).code).toBe(0);
+    const {readPlanFile} = await import('../../src/plan/plan-file.js');
+    const {applyPlan} = await import('../../src/apply/apply-engine.js');
+    const {DatabaseTarget} = await import('../../src/apply/database-target.js');
+    const outcome = await applyPlan({
+      plan: readPlanFile(planFile),
+      openTarget: () => new DatabaseTarget(pcc.dbFile, 'project-control-center', {baseUrl: pcc.url, project: 'project-control-center'}),
+      journalFile: planFile.replace(/\.json$/, '.journal.jsonl'),
+      undoPlanFile: planFile.replace(/\.json$/, '.undo.json'),
+      // The check before the write has passed; from now on the server answers 500.
+      onEvent: (event) => event.type === 'start' && pcc.server.faults.failNext('GET', /\/tracks$/, 10, 500),
+    });
+    expect(trackNames(pcc.dbFile)).toHaveLength(11);
+    expect(outcome.verified).toBe(false);
+    expect(outcome.mismatches).toEqual([expect.stringContaining(`the PCC server at ${pcc.url} could not confirm that it shows what is in ${pcc.dbFile}`)]);
   });
 });

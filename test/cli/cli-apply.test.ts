@@ -5,7 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {CLI, removeTempDirs, tempDir} from '../helpers/fixtures.js';
 import {serverDistribution} from '../helpers/plans.js';
 import {runCli} from '../helpers/run-cli.js';
-import {serverPool, startTestServer} from '../helpers/test-server.js';
+import {serverPool} from '../helpers/test-server.js';
 
 const pool = serverPool();
 const server = () => pool.start();

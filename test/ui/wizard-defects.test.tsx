@@ -331,6 +331,9 @@ describe('a track list on a short terminal', () => {
     expect(frame(state).split('\n')).toHaveLength(12 - 3);
     expect(frame(state)).toContain(`↓ ${total - 5} more`);
     expect(frame(press(state, {end: true}))).toContain(`↑ ${total - 5} above · end of list`);
+    // Narrow, with a selection: the heading stays one line, so the frame still fits.
+    const narrow = press(initialState(plan, {rows: 14, columns: 40}), {downArrow: true}, {return: true}, ' ', 'j', ' ');
+    expect(frame(narrow).split('\n')).toHaveLength(14 - 3);
   });
 });
 
@@ -388,12 +391,14 @@ describe('no frame taller than the terminal', () => {
     const stopped = reduce(reduce(small(rows, columns), {type: 'apply-started', counts: {}, now: 0}), {
       type: 'apply-events',
       now: 1,
-      events: [{type: 'finished', outcome: {target: 't', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 3, resumed: 0, failed: [], retries: 0, stopped: true, verified: false, mismatches: ['m1', 'm2', 'm3', 'm4', 'm5'], undoPlan: null, durationMs: 1, unsent: 5}}],
+      events: [{type: 'finished', outcome: {target: 't', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 3, resumed: 0, failed: [{id: 'WO-1', error: 'boom'}], retries: 0, stopped: true, verified: false, mismatches: ['m1', 'm2', 'm3', 'm4', 'm5'], undoPlan: null, durationMs: 1, unsent: 5}}],
     });
     const planFile = `/home/someone/projects/a-long-folder-name/.pcc-track-wizard/2026-11-24T10-00-00/plan.json`;
     const stopView = stripVTControlCharacters(render(<Done state={stopped} theme={{color: false}} files={{report: 'r.md', reportJson: 'r.json', planFile}} />).lastFrame() ?? '');
     expect(stopView.split('\n')[0]).toBe('■ Stopped before the end.');
-    expect(stopView).toContain('5 changes not sent yet');
+    expect(stopView).toContain('5 changes not sent or not confirmed');
+    // A failure is still listed beside it; the differences that follow from the stop are not.
+    expect(stopView).toMatch(/WO-1: boom|… 1 problem \(all in the report\)/);
     expect(stopView).not.toContain('m1');
     expect(stopView.replace(/\s+/g, '')).toContain(`Resume: pcc-track-wizard --apply ${planFile} --yes`.replace(/\s+/g, ''));
     expect(stopView).toContain('plan.json');

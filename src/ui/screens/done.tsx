@@ -8,7 +8,8 @@ import {wrapLine} from '../state/wrap.js';
 import {accent, type Theme} from '../theme.js';
 import {distributionRows, rowsWithin} from './apply-screen.js';
 
-export type DoneFiles = {report: string; reportJson: string; planFile: string; spec?: string | null};
+/** `demo`: the demo's server stops with the wizard, so no command is offered to run against it. */
+export type DoneFiles = {report: string; reportJson: string; planFile: string; spec?: string | null; demo?: boolean};
 
 /**
  * The verdict, what happened and where the files are, then the chart with what room is left:
@@ -21,13 +22,16 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
   // Most needed first: on a terminal too short for all of them, the last ones give way (all are
   // printed again when the wizard exits).
   const fileLines = [
-    !ok && files ? `${outcome.stopped ? 'Resume' : 'Retry'}: pcc-track-wizard --apply ${files.planFile} --yes` : null,
+    // The demo's server stops with the wizard: there is nothing to resume against.
+    !ok && files && !files.demo ? `${outcome.stopped ? 'Resume' : 'Retry'}: pcc-track-wizard --apply ${files.planFile} --yes` : null,
     files ? `Report: ${files.report}` : null,
     outcome.undoPlan ? `Undo plan: ${outcome.undoPlan}` : null,
     files?.spec ? sanitizeText(files.spec) : null,
   ].filter((line): line is string => line !== null);
   // The title, notice and footer lines of the app, the verdict and the summary line.
-  const fixed = 3 + 2 + (outcome.refusal ? 1 : 0);
+  // A refusal is said whole: it names what to do.
+  const refusalRows = outcome.refusal ? wrapLine(sanitizeText(outcome.refusal), state.viewport.columns) : [];
+  const fixed = 3 + 2 + refusalRows.length;
   // Paths are wrapped, never cut: a path cut short cannot be copied.
   const fileRows: string[] = [];
   for (const line of fileLines) {
@@ -37,16 +41,16 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
   }
   let room = state.viewport.rows - fixed - fileRows.length;
   // A stopped run's differences follow from what it did not send: said in one line (the report
-  // lists each); failures are still listed.
+  // lists each); failures and what the read-back found wrong are still listed.
   const unsent = outcome.unsent ?? 0;
-  const problems = [...(unsent ? [] : outcome.mismatches), ...outcome.failed.map((failure) => `${failure.id}: ${failure.error}`)];
-  let problemLines: string[] = unsent ? [`${unsent} change${unsent === 1 ? '' : 's'} not sent yet (every difference is in the report); Resume below sends ${unsent === 1 ? 'it' : 'them'}.`] : [];
+  const problems = [...(unsent ? outcome.targetProblems ?? [] : outcome.mismatches), ...outcome.failed.map((failure) => `${failure.id}: ${failure.error}`)];
+  const problemLines: string[] = unsent ? [`${unsent} change${unsent === 1 ? '' : 's'} not sent or not confirmed (every difference is in the report)${files?.demo ? '' : `; Resume below sends ${unsent === 1 ? 'it' : 'them'}`}.`] : [];
   room -= problemLines.length;
   if (problems.length) {
     const shown = Math.max(0, Math.min(3, problems.length, room - 1));
-    problemLines = problems.slice(0, shown);
+    problemLines.push(...problems.slice(0, shown));
     if (problems.length > shown) problemLines.push(`… ${problems.length - shown} ${shown ? 'more ' : ''}problem${problems.length - shown === 1 ? '' : 's'} (all in the report)`);
-    room -= problemLines.length;
+    room -= problemLines.length - (unsent ? 1 : 0);
   }
   const allRows = distributionRows(state, view.counts);
   const {shown: chartRows, hidden: hiddenRows} = rowsWithin(allRows, room);
@@ -57,7 +61,11 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
       <Text bold color={accent(theme, ok ? 'ok' : 'error')} wrap="truncate-end">
         {ok ? `✔ Done: ${whatMatches(outcome.targetKind)} matches the plan.` : outcome.refusal ? '✘ Not applied; nothing was changed.' : outcome.stopped ? '■ Stopped before the end.' : '✘ Finished with problems.'}
       </Text>
-      {outcome.refusal ? <Text color={accent(theme, 'error')}>{sanitizeText(outcome.refusal)}</Text> : null}
+      {refusalRows.map((line, index) => (
+        <Text key={`r${index}`} color={accent(theme, 'error')} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
       {chartRows.length ? <BarChart rows={chartRows} width={state.viewport.columns} theme={theme} scaleMax={scaleMax} /> : null}
       {hiddenRows && room > 0 ? <Text dimColor>… {hiddenRows} more tracks (all in the report)</Text> : null}
       <Text wrap="truncate-end">

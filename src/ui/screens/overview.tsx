@@ -1,11 +1,10 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {computeChanges, countByTrack} from '../../plan/changes.js';
-import type {Plan} from '../../plan/plan-types.js';
+import {computeChanges} from '../../plan/changes.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart, type BarRow} from '../components/bar-chart.js';
 import {groupKeys, groupName, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
-import {applyPathExtraLines, currentCounts, plannedCounts, type WizardState} from '../state/wizard-state.js';
+import {applyPathExtraLines, plannedCounts, type WizardState} from '../state/wizard-state.js';
 import {accent, type Theme} from '../theme.js';
 import {windowAround} from '../state/window.js';
 

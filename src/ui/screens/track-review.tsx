@@ -88,18 +88,17 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
           : '';
   return (
     <Box flexDirection="column">
-      <Box>
+      {/* One line whatever the width: the list below counts on it. */}
+      <Text wrap="truncate-end">
         <Text color={trackColor(theme, track?.color)} bold>
           {sanitizeText(groupName(plan, key))}
         </Text>
-        <Text>
-          {' '}
-          {state.searchAll ? '(search)' : `(${state.group + 1}/${groups.length})`}{track && !track.existingId ? ' · new track' : ''} · {items.length ? `${state.cursor + 1}/${items.length}` : '0/0'}
-          {state.selected.size ? ` · ${state.selected.size} selected` : ''}
-        </Text>
-      </Box>
+        {' '}
+        {state.searchAll ? '(search)' : `(${state.group + 1}/${groups.length})`}{track && !track.existingId ? ' · new track' : ''} · {items.length ? `${state.cursor + 1}/${items.length}` : '0/0'}
+        {state.selected.size ? ` · ${state.selected.size} selected` : ''}
+      </Text>
       <Text dimColor wrap="truncate-end">{goal || ' '}</Text>
-      <Text color={state.filterEditing ? accent(theme, 'cursor') : undefined}>
+      <Text color={state.filterEditing ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
         {state.filterEditing || state.filter ? `Filter: ${state.filter}${state.filterEditing ? '▏' : ''} (Enter keeps, Esc clears)` : ' '}
       </Text>
       {window.length === 0 ? <Text dimColor>{state.filter ? 'Nothing matches the filter.' : 'No work orders here.'}</Text> : null}

@@ -37,8 +37,8 @@ export function detailsLines(state: WizardState): {title: string[]; body: string
   const fullTitle = wrapLine(`${sanitizeText(item.id)}: ${item.safeTitle}`, width);
   const title = fullTitle.length > 3 ? [...fullTitle.slice(0, 2), `${fullTitle[2]!.slice(0, Math.max(0, width - 1))}…`] : fullTitle;
   const body = lines.flatMap((line) => wrapLine(line, width));
-  // The app's title, notice and footer, the box's borders and its last line.
-  const room = Math.max(1, state.viewport.rows - 7 - title.length);
+  // The app's title, notice and footer, the box's two borders and its last line.
+  const room = Math.max(1, state.viewport.rows - 6 - title.length);
   return {title, body, room};
 }
 

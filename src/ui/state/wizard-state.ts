@@ -12,7 +12,7 @@ import {wrapLine} from './wrap.js';
 import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
 import {helpPages} from './help-pages.js';
 import {detailsLines, lastDetailsScroll} from './details-lines.js';
-import {ALL_GROUP, carryMembers, groupKeys, groupOf, groupMembers, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
+import {ALL_GROUP, carryMembers, groupKeys, groupOf, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
 import {pickerChoices, type PickerChoice} from './picker.js';
 
 export type Overlay = 'help' | 'details' | 'quit' | 'warnings' | null;
