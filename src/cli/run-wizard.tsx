@@ -42,7 +42,7 @@ async function setup(options: CliOptions, io: Io, demoApi: string | undefined): 
           await createPccClient({...clientOptionsFrom(options, io.env, {api: value.trim()}), retries: 0, timeoutMs: 5000}).listProjects();
           return true;
         } catch (error) {
-          return error instanceof PccError && (error.kind === 'unreachable' || error.kind === 'timeout') ? `${sanitizeText(error.message)} (Ctrl-C leaves)` : true;
+          return error instanceof PccError ? `${sanitizeText(error.message)} (Ctrl-C leaves)` : true;
         }
       },
     });

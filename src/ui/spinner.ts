@@ -8,11 +8,15 @@ export function startSpinner(stream: NodeJS.WriteStream, text: string, env: Node
   }
   // A dumb terminal has no erase sequence, but a carriage return and spaces blank the line.
   if (env.TERM === 'dumb') {
-    stream.write(text);
-    return () => stream.write(`\r${' '.repeat(text.length)}\r`);
+    const line = text.slice(0, Math.max(1, (stream.columns || 80) - 1));
+    stream.write(line);
+    return () => stream.write(`\r${' '.repeat(line.length)}\r`);
   }
   let frame = 0;
-  const draw = () => stream.write(`\r${FRAMES[frame++ % FRAMES.length]} ${text}`);
+  // One row at most: a line that wraps cannot be redrawn or erased from its start.
+  const room = Math.max(1, (stream.columns || 80) - 3);
+  const shown = text.length > room ? `${text.slice(0, room - 1)}…` : text;
+  const draw = () => stream.write(`\r${FRAMES[frame++ % FRAMES.length]} ${shown}`);
   draw();
   const timer = setInterval(draw, 80);
   return () => {

@@ -298,17 +298,17 @@ describe('help on a small terminal', () => {
     expect(state).toMatchObject({overlay: 'help', helpPage: 0});
     const {footerItems} = await import('../../src/ui/components/help-overlay.js');
     // How to close comes first, so a narrow footer keeps it; the last page offers no next page.
-    expect(footerItems(state)).toEqual(['other keys close', '↓ PgDn Space next page']);
+    expect(footerItems(state)).toEqual(['other keys close', '↓ Space next page']);
     state = press(state, {pageDown: true});
     expect(state).toMatchObject({overlay: 'help', helpPage: 1});
     for (let turn = 1; turn < pages.length - 1; turn++) state = press(state, {downArrow: true});
     expect(state.helpPage).toBe(pages.length - 1);
-    expect(footerItems(state)).toEqual(['other keys close', '↑ PgUp back']);
+    expect(footerItems(state)).toEqual(['other keys close', '↑ back']);
     // On the last page the next-page keys close it, as the footer says.
     expect(press(state, ' ').overlay).toBeNull();
     const {HelpOverlay} = await import('../../src/ui/components/help-overlay.js');
     const narrow = stripVTControlCharacters(render(<HelpOverlay screen="track" rows={12} columns={40} page={0} />).lastFrame() ?? '');
-    expect(narrow).toContain('other keys close');
+    expect(narrow).toContain('other keys close · ↓ Space next page');
     state = press(state, {upArrow: true});
     expect(state.helpPage).toBe(pages.length - 2);
     expect(press(state, 'x').overlay).toBeNull();

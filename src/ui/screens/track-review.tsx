@@ -99,7 +99,7 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
       </Text>
       <Text dimColor wrap="truncate-end">{goal || ' '}</Text>
       <Text color={state.filterEditing ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
-        {state.filterEditing || state.filter ? `Filter: ${state.filter}${state.filterEditing ? '▏' : ''} (Enter keeps, Esc clears)` : ' '}
+        {state.filterEditing ? `Filter: ${state.filter}▏ (Enter keeps, Esc clears)` : state.filter ? `Filter: ${state.filter} (/ edits, Esc clears)` : ' '}
       </Text>
       {window.length === 0 ? <Text dimColor>{state.filter ? 'Nothing matches the filter.' : 'No work orders here.'}</Text> : null}
       {window.map((item, offset) => {
