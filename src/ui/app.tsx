@@ -13,9 +13,9 @@ import {Done, type DoneFiles} from './screens/done.js';
 import {currentCounts, Overview} from './screens/overview.js';
 import {TrackReview} from './screens/track-review.js';
 import {pickerChoices} from './state/picker.js';
-import {wrapLine} from './state/wrap.js';
 import {splitKeys} from './keys.js';
-import {initialState, reduce, type ApplyPathView} from './state/wizard-state.js';
+import {initialState, reduce, type ApplyPathView, type WizardState} from './state/wizard-state.js';
+import {warningRoom, warningRows} from './state/warning-rows.js';
 import {accent, type Theme} from './theme.js';
 
 export type WizardResult = {kind: 'quit'} | {kind: 'saved'; file: string} | {kind: 'applied'; ok: boolean};
@@ -41,7 +41,7 @@ export type AppProps = {
 export function App({plan, theme, title, applyPath, startApply, savePlan, onExit, frameMs = 50, fullScreen = false, warnings = []}: AppProps) {
   const {exit} = useApp();
   const {stdout} = useStdout();
-  const [state, dispatch] = useReducer(reduce, plan, (initial) => initialState(initial, {rows: stdout.rows || 24, columns: stdout.columns || 80}, applyPath));
+  const [state, dispatch] = useReducer(reduce, plan, (initial) => initialState(initial, {rows: stdout.rows || 24, columns: stdout.columns || 80}, applyPath, warnings));
   const [files, setFiles] = useState<DoneFiles | null>(null);
   const [clock, setClock] = useState(Date.now());
   const controller = useRef<AbortController | null>(null);
@@ -107,7 +107,7 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
 
   let body: React.ReactNode;
   if (state.overlay === 'help') body = <HelpOverlay screen={state.screen} rows={state.viewport.rows} columns={state.viewport.columns} page={state.helpPage} />;
-  else if (state.overlay === 'warnings') body = <Warnings lines={warnings} rows={state.viewport.rows} columns={state.viewport.columns} />;
+  else if (state.overlay === 'warnings') body = <Warnings state={state} />;
   else if (state.overlay === 'details') body = <Details state={state} />;
   else if (state.overlay === 'quit') {
     body = (
@@ -147,36 +147,23 @@ function movedCount(state: {review: {past: readonly {ids: readonly string[]}[]}}
   return new Set(state.review.past.flatMap((edit) => edit.ids)).size;
 }
 
-/** The warnings, wrapped to the width (each names a file and what to do), as many as fit. */
-function Warnings({lines, rows, columns}: {lines: readonly string[]; rows: number; columns: number}) {
-  const room = Math.max(1, rows - 7);
-  // Inside the border and padding; a warning's second line is indented under its first.
-  const width = Math.max(10, columns - 4);
-  const shown: string[] = [];
-  let whole = 0;
-  for (const line of lines) {
-    const text = sanitizeText(line);
-    const [first] = wrapLine(text, width);
-    const tail = text.slice(first.length).replace(/^ /, '');
-    const wrapped = [first, ...(tail ? wrapLine(tail, width - 2).map((part) => `  ${part}`) : [])];
-    if (shown.length + wrapped.length > room) {
-      // One warning taller than the room is still shown as far as it fits.
-      if (!shown.length) shown.push(...wrapped.slice(0, room));
-      break;
-    }
-    shown.push(...wrapped);
-    whole++;
-  }
+/** The warnings, wrapped to the width (each names a file and what to do); longer than the panel, they scroll. */
+function Warnings({state}: {state: WizardState}) {
+  const lines = state.warnings;
+  const rows = warningRows(lines, state.viewport.columns);
+  const room = warningRoom(state.viewport.rows);
+  const start = Math.min(state.warningsScroll, Math.max(0, rows.length - room));
+  const end = Math.min(rows.length, start + room);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Warnings ({lines.length})</Text>
       {lines.length ? null : <Text>None: every work order file was read cleanly.</Text>}
-      {shown.map((line, index) => (
+      {rows.slice(start, end).map((line, index) => (
         <Text key={index} wrap="truncate-end">
           {line}
         </Text>
       ))}
-      <Text dimColor wrap="truncate-end">{lines.length > whole ? `${lines.length - whole} more on a taller terminal, and in the report · ` : ''}Any key closes.</Text>
+      <Text dimColor wrap="truncate-end">{rows.length > room ? `Lines ${start + 1}–${end} of ${rows.length} (↑↓ scroll) · other keys close.` : 'Any key closes.'}</Text>
     </Box>
   );
 }

@@ -485,6 +485,15 @@ describe('load warnings inside the wizard', () => {
     expect(lines.every((line) => stringWidth(line) <= 100)).toBe(true);
     expect(lines.some((line) => line.includes('…'))).toBe(false);
     narrow.unmount();
+    // More than the panel holds: the arrows scroll to the last one, another key closes.
+    const many = Array.from({length: 12}, (_, index) => `WO-2026-${String(200 + index)}.md:1: warning number ${index + 1}`);
+    let short = press(initialState(plan, {rows: 12, columns: 80}, {kind: 'api', text: 'the server'}, many), 'w');
+    expect(short.overlay).toBe('warnings');
+    for (let i = 0; i < 20; i++) short = press(short, {downArrow: true});
+    expect(short.overlay).toBe('warnings');
+    const {warningRows, warningRoom} = await import('../../src/ui/state/warning-rows.js');
+    expect(short.warningsScroll).toBe(warningRows(many, 80).length - warningRoom(12));
+    expect(press(short, 'x').overlay).toBeNull();
     const {pickerChoices} = await import('../../src/ui/state/picker.js');
     const suggested = {...plan, items: plan.items.map((item) => (item.id === 'WO-2026-020' ? {...item, suggestion: {key: 'economy', confidence: 0.3, reason: 'x', runnerUp: null, candidates: [{key: 'economy', confidence: 0.3}]}} : item))};
     const state = press(press(initialState(suggested), {downArrow: true}, {return: true}), 'm');

@@ -3,6 +3,7 @@ import React from 'react';
 import stringWidth from 'string-width';
 import type {Screen} from '../keys.js';
 import {lastDetailsScroll} from '../state/details-lines.js';
+import {warningRoom, warningRows} from '../state/warning-rows.js';
 import {helpPages} from '../state/help-pages.js';
 import type {WizardState} from '../state/wizard-state.js';
 
@@ -39,6 +40,10 @@ export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filt
   }
   // The whole state is at hand in the app (tests may pass less): details that scroll say so.
   if (state.overlay === 'details' && 'review' in state && lastDetailsScroll(state as WizardState) > 0) return ['other keys close', '↑↓ PgUp PgDn scroll'];
+  if (state.overlay === 'warnings' && 'warnings' in state && state.viewport) {
+    const full = state as WizardState;
+    if (warningRows(full.warnings, full.viewport.columns).length > warningRoom(full.viewport.rows)) return ['other keys close', '↑↓ PgUp PgDn scroll'];
+  }
   if (state.overlay) return ['any key closes'];
   if (state.picker) return state.picker.query ? ['↑↓ choose', 'Enter picks', 'Backspace edits the filter', 'Esc cancels'] : ['↑↓ choose', 'Enter or 1-9/0 picks', 'type to filter', 'Esc cancels'];
   if (state.filterEditing) return ['type to filter', 'Enter keeps it', 'Esc clears it'];

@@ -12,6 +12,7 @@ import {wrapLine} from './wrap.js';
 import {commandFor, type Command, type KeyPress, type Screen} from '../keys.js';
 import {helpPages} from './help-pages.js';
 import {detailsLines, lastDetailsScroll} from './details-lines.js';
+import {warningRoom, warningRows} from './warning-rows.js';
 import {ALL_GROUP, carryMembers, groupKeys, groupOf, groupName, NONE_GROUP, visibleItems, type GroupKey} from './groups.js';
 import {pickerChoices, type PickerChoice} from './picker.js';
 
@@ -61,6 +62,9 @@ export type WizardState = {
   helpPage: number;
   /** The first body line the details box shows. */
   detailsScroll: number;
+  /** What `w` lists (files PCC cannot see, load problems, the plan's own), and its first row shown. */
+  warnings: readonly string[];
+  warningsScroll: number;
   /** Guided walk: Tab past the last track goes to the confirm screen. */
   walking: boolean;
   /** The track screen shows every WO (a search across all tracks) instead of one group. */
@@ -90,9 +94,11 @@ export function listHeight(state: Pick<WizardState, 'viewport'>): number {
   return Math.max(3, state.viewport.rows - 7);
 }
 
-export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}, applyPath: ApplyPathView = {kind: 'api', text: 'the server'}): WizardState {
+export function initialState(plan: Plan, viewport = {rows: 24, columns: 80}, applyPath: ApplyPathView = {kind: 'api', text: 'the server'}, warnings: readonly string[] = []): WizardState {
   return {
     applyPath,
+    warnings,
+    warningsScroll: 0,
     screen: 'overview',
     confirmFrom: 'overview',
     searchAll: false,
@@ -223,6 +229,13 @@ function overlayKey(state: WizardState, key: KeyPress): WizardState {
     // Past the last page, the next-page keys close it like any other key.
     if (state.helpPage < last && (key.pageDown || key.downArrow || key.input === ' ')) return {...state, helpPage: state.helpPage + 1};
     if (last > 0 && (key.pageUp || key.upArrow)) return {...state, helpPage: Math.max(0, state.helpPage - 1)};
+  }
+  if (state.overlay === 'warnings') {
+    // A list longer than the panel scrolls; any other key closes it.
+    const room = warningRoom(state.viewport.rows);
+    const last = Math.max(0, warningRows(state.warnings, state.viewport.columns).length - room);
+    const step = key.pageDown || key.input === ' ' ? room : key.downArrow ? 1 : key.pageUp ? -room : key.upArrow ? -1 : 0;
+    if (last > 0 && step) return {...state, warningsScroll: Math.max(0, Math.min(last, state.warningsScroll + step))};
   }
   if (state.overlay === 'details') {
     // A body longer than the box scrolls; any other key closes it.
@@ -355,7 +368,7 @@ function command(state: WizardState, name: Command): WizardState {
       return best > 0 ? {...opened, picker: {query: '', cursor: best}} : opened;
     }
     case 'WARNINGS':
-      return {...state, overlay: 'warnings'};
+      return {...state, overlay: 'warnings', warningsScroll: 0};
     case 'MOVE_NONE':
       return moveTo(state, null);
     case 'UNDO':
