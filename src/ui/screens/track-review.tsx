@@ -76,6 +76,7 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
   const sourceColumn = sourceWidth(plan, columns);
   const titleWidth = Math.max(10, columns - 31 - sourceColumn);
   const narrow = columns < 60;
+  const keepsSource = state.searchAll || key === REVIEW_GROUP;
   const groups = groupKeys(plan);
   const goal = track?.goal
     ? sanitizeText(track.goal)
@@ -111,7 +112,14 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
         const sign = change ? (change.kind === 'assign' ? '+' : change.kind === 'move' ? '~' : '-') : ' ';
         const head = `${isCursor ? '›' : ' '}${selected ? '●' : ' '}${sign} ${sanitizeText(item.id).padEnd(12)} `;
         // Narrow terminals keep the title and drop the status and source columns.
-        const line = narrow ? `${head}${fit(item.safeTitle, Math.max(4, columns - 18))}` : `${head}${fit(sanitizeText(item.status), 10)} ${fit(state.searchAll ? `→ ${searchTarget(item, plan)}` : sourceLabel(item, plan, sourceColumn), sourceColumn)} ${fit(item.safeTitle, titleWidth)}`;
+        const source = state.searchAll ? `→ ${searchTarget(item, plan)}` : sourceLabel(item, plan, sourceColumn);
+        // Narrow terminals drop the status; the guess (Needs review) and where a found WO goes
+        // (search) stay, as they are what is decided there.
+        const line = !narrow
+          ? `${head}${fit(sanitizeText(item.status), 10)} ${fit(source, sourceColumn)} ${fit(item.safeTitle, titleWidth)}`
+          : keepsSource
+            ? `${head}${fit(state.searchAll ? source : sourceLabel(item, plan, SOURCE_MIN), SOURCE_MIN)} ${fit(item.safeTitle, Math.max(4, columns - 19 - SOURCE_MIN))}`
+            : `${head}${fit(item.safeTitle, Math.max(4, columns - 18))}`;
         return (
           <Text key={item.id} inverse={isCursor} color={selected ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
             {line}
