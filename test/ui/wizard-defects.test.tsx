@@ -513,6 +513,9 @@ describe('footers and narrow terminals', () => {
     expect(footerItems(press(track, 'm'))).toEqual(['↑↓ choose', 'Enter or 1-9/0 picks', 'type to filter', 'Esc cancels']);
     expect(footerItems(press(track, '/'))).toEqual(['type to filter', 'Enter keeps it', 'Esc clears it']);
     expect(footerItems(press(track, {return: true}))).toEqual(['any key closes']);
+    // On the confirm screen too, ? and w open their panels.
+    expect(press(track, 'c', '?').overlay).toBe('help');
+    expect(press(track, 'c', 'w').overlay).toBe('warnings');
     expect(footerItems(press(initialState(plan), 'r'))).toContain('Tab next (past the last: confirm)');
     const line = stripVTControlCharacters(render(<KeyHints state={{...track, viewport: {rows: 24, columns: 40}}} />).lastFrame() ?? '');
     // Help first, so it is there at any width, then the keys that decide; the ellipsis says more keys exist.

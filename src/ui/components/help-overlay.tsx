@@ -54,7 +54,7 @@ export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filt
       // Most needed first: a narrow footer keeps these and drops the rest (? lists them all).
       return ['? help', 'm move to', 'n no track', 'c confirm', 'q back', 'u undo', state.walking ? 'Tab next (past the last: confirm)' : 'Tab/→ next', 'Space select', '/ filter', 'Enter details', '↑↓ move'];
     case 'confirm':
-      return state.applyPath.kind === 'none' ? ['↑↓ scroll', 's save plan (and the command that applies it)', 'b back'] : ['↑↓ scroll', 'y apply', 's save plan', 'b back'];
+      return state.applyPath.kind === 'none' ? ['↑↓ scroll', 's save plan (and the command that applies it)', 'b back', '? help'] : ['↑↓ scroll', 'y apply', 's save plan', 'b back', '? help'];
     case 'apply':
       return ['Ctrl-C stops (what landed is kept)'];
     case 'done':
