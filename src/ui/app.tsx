@@ -38,6 +38,10 @@ export type AppProps = {
   warnings?: readonly string[];
 };
 
+/** The smallest terminal every screen fits. */
+export const MIN_COLUMNS = 40;
+export const MIN_ROWS = 10;
+
 export function App({plan, theme, title, applyPath, startApply, savePlan, onExit, frameMs = 50, fullScreen = false, warnings = []}: AppProps) {
   const {exit} = useApp();
   const {stdout} = useStdout();
@@ -122,6 +126,18 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
   else if (state.screen === 'confirm') body = <Confirm state={state} now={now} theme={theme} />;
   else if (state.screen === 'apply') body = <ApplyScreen state={state} theme={theme} now={clock} />;
   else body = <Done state={state} theme={theme} files={files} />;
+
+  // Below this size no screen fits: one short sentence instead of frames that overflow. Keys keep
+  // working (Ctrl-C still stops an apply), and the screen comes back once the terminal grows.
+  if (state.viewport.rows < MIN_ROWS || state.viewport.columns < MIN_COLUMNS) {
+    return (
+      <Box flexDirection="column" width={state.viewport.columns} minHeight={fullScreen ? state.viewport.rows : undefined}>
+        <Text wrap="wrap">
+          The terminal is {state.viewport.columns}x{state.viewport.rows}; pcc-track-wizard needs at least {MIN_COLUMNS}x{MIN_ROWS}. Make it larger{state.screen === 'apply' ? ' (applying goes on)' : ''}.
+        </Text>
+      </Box>
+    );
+  }
 
   // Full screen, every frame is at least the terminal's height: Ink then redraws the whole screen
   // on any resize, also one that changes the height only (a frame that did not change is not

@@ -322,6 +322,21 @@ describe('help on a small terminal', () => {
   });
 });
 
+describe('a terminal too small for any screen', () => {
+  it('says the size it needs, and the wizard comes back when the terminal grows', async () => {
+    const {FakeStdout} = await import('../helpers/ui.js');
+    const {render: inkRender} = await import('ink');
+    const stdout = new FakeStdout(30, 8);
+    const stdin = Object.assign(new (await import('node:events')).EventEmitter(), {isTTY: true, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: (): string | null => null});
+    const instance = inkRender(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} fullScreen />, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
+    const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
+    await waitFor(() => expect(last().replace(/\s+/g, ' ')).toContain('The terminal is 30x8; pcc-track-wizard needs at least 40x10. Make it larger.'));
+    stdout.resize(80, 24);
+    await waitFor(() => expect(last()).toContain('›Foundation'));
+    instance.unmount();
+  });
+});
+
 describe('a track list on a short terminal', () => {
   it('uses the rows it has and counts the WOs out of view', () => {
     const state = press(initialState(plan, {rows: 12, columns: 80}), {downArrow: true}, {return: true});
