@@ -409,13 +409,17 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
 
     let after: TargetState | null = null;
     let mismatches: string[];
+    // Set when the last read-back failed: nothing was verified, whatever else is said.
+    let unread: string | null = null;
     const readAndVerify = async () => {
       try {
         after = await target.readBack();
         mismatches = [...verify(plan, after, resolved.ids), ...(after.problems ?? [])];
+        unread = null;
       } catch (error) {
         after = null;
         mismatches = [`the server could not be read back (${message(error)}); run the same plan again to resume and verify`];
+        unread = mismatches[0];
       }
     };
     await readAndVerify();
@@ -485,7 +489,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
       undoPlan,
       durationMs: Date.now() - started,
       ...(replanned ? {replanned} : {}),
-      ...(after && (after as TargetState).problems?.length ? {targetProblems: (after as TargetState).problems} : {}),
+      ...(unread ? {targetProblems: [unread]} : after && (after as TargetState).problems?.length ? {targetProblems: (after as TargetState).problems} : {}),
       ...(interrupted ? {unsent: pending.filter((item) => !sent.has(item.id) && !failed.some((failure) => failure.id === item.id)).length} : {}),
     };
     emit({type: 'finished', outcome});

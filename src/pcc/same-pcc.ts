@@ -23,7 +23,7 @@ export function firstFew(items: readonly string[], shown = SHOWN): string {
 }
 
 type DatabaseView = {tracks: readonly TrackRecord[]; workOrders: readonly ListedWorkOrder[]};
-type ServerView = {tracks: readonly TrackRecord[] | null; workOrders: readonly ListedWorkOrder[]};
+type ServerView = {tracks: readonly TrackRecord[]; workOrders: readonly ListedWorkOrder[]};
 
 /** Refused because the server and the database are not shown to be the same PCC; nothing was changed. */
 export class NotTheSamePcc extends Error {}
@@ -36,19 +36,25 @@ export class NotTheSamePcc extends Error {}
  * cannot vouch for the file, so it refuses.
  */
 export async function readSamePcc<S extends DatabaseView>(readDatabase: () => S, readServer: () => Promise<ServerView>, where: {file: string; api: string; allowStopped: boolean}): Promise<S> {
+  let found: string[] | null = null;
   for (let look = 1; ; look++) {
     let view: ServerView;
     try {
       view = await readServer();
     } catch (error) {
+      // A difference already seen stands: a server that stops between the looks vouches for nothing.
+      if (found) throw new NotTheSamePcc(notTheSamePcc(where.file, where.api, found));
       if (error instanceof PccError && error.kind === 'unreachable' && where.allowStopped) return readDatabase();
-      if (error instanceof PccError && error.kind === 'unreachable') throw error;
-      throw new NotTheSamePcc(`The PCC server at ${sanitizeText(where.api)} did not answer the check that it reads ${where.file} (${sanitizeText(error instanceof Error ? error.message : String(error))}); nothing was changed. Run again, or stop the server to use the database alone.`);
+      // Unreachable while planning, a login refused, a Ctrl-C: said as they are.
+      if (error instanceof PccError && (error.kind === 'unreachable' || error.kind === 'auth' || error.kind === 'forbidden' || error.kind === 'aborted')) throw error;
+      const advice = where.allowStopped ? 'Run again, or stop the server to use the database alone.' : 'Run again.';
+      throw new NotTheSamePcc(`The PCC server at ${sanitizeText(where.api)} did not answer the check that it reads ${where.file} (${sanitizeText(error instanceof Error ? error.message : String(error))}); nothing was changed. ${advice}`);
     }
     const state = readDatabase();
     const differences = serverDatabaseDifferences(state, view);
     if (!differences.length) return state;
     if (look === 2) throw new NotTheSamePcc(notTheSamePcc(where.file, where.api, differences));
+    found = differences;
   }
 }
 
@@ -58,14 +64,12 @@ export async function readSamePcc<S extends DatabaseView>(readDatabase: () => S,
  * (a copy, another checkout, a stale file): writing there would change a file the server never
  * reads. WOs only one side has are not compared (the server lists only files that parse).
  */
-export function serverDatabaseDifferences(database: {tracks: readonly TrackRecord[]; workOrders: readonly ListedWorkOrder[]}, server: {tracks: readonly TrackRecord[] | null; workOrders: readonly ListedWorkOrder[]}): string[] {
+export function serverDatabaseDifferences(database: DatabaseView, server: ServerView): string[] {
   const differences: string[] = [];
-  if (server.tracks) {
-    const inDatabase = new Set(database.tracks.map((track) => track.id));
-    const onServer = new Set(server.tracks.map((track) => track.id));
-    for (const track of server.tracks) if (!inDatabase.has(track.id)) differences.push(`track "${sanitizeText(track.name)}" (${sanitizeText(track.id)}) is on the server but not in the database`);
-    for (const track of database.tracks) if (!onServer.has(track.id)) differences.push(`track "${sanitizeText(track.name)}" (${sanitizeText(track.id)}) is in the database but not on the server`);
-  }
+  const inDatabase = new Set(database.tracks.map((track) => track.id));
+  const onServer = new Set(server.tracks.map((track) => track.id));
+  for (const track of server.tracks) if (!inDatabase.has(track.id)) differences.push(`track "${sanitizeText(track.name)}" (${sanitizeText(track.id)}) is on the server but not in the database`);
+  for (const track of database.tracks) if (!onServer.has(track.id)) differences.push(`track "${sanitizeText(track.name)}" (${sanitizeText(track.id)}) is in the database but not on the server`);
   const rows = new Map(database.workOrders.map((wo) => [wo.id, wo.trackIds]));
   for (const wo of server.workOrders) {
     const row = rows.get(wo.id);

@@ -14,7 +14,7 @@ import {currentCounts, Overview} from './screens/overview.js';
 import {TrackReview} from './screens/track-review.js';
 import {pickerChoices} from './state/picker.js';
 import {splitKeys} from './keys.js';
-import {initialState, reduce, type ApplyPathView, type WizardState} from './state/wizard-state.js';
+import {initialState, MIN_COLUMNS, MIN_ROWS, reduce, tooSmall, type ApplyPathView, type WizardState} from './state/wizard-state.js';
 import {warningRoom, warningRows} from './state/warning-rows.js';
 import {accent, type Theme} from './theme.js';
 
@@ -37,10 +37,6 @@ export type AppProps = {
   /** Warnings (WO files PCC cannot see, load problems, the plan's own): `w` shows them. */
   warnings?: readonly string[];
 };
-
-/** The smallest terminal every screen fits. */
-export const MIN_COLUMNS = 40;
-export const MIN_ROWS = 10;
 
 export function App({plan, theme, title, applyPath, startApply, savePlan, onExit, frameMs = 50, fullScreen = false, warnings = []}: AppProps) {
   const {exit} = useApp();
@@ -129,7 +125,7 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
 
   // Below this size no screen fits: one short sentence instead of frames that overflow. Keys keep
   // working (Ctrl-C still stops an apply), and the screen comes back once the terminal grows.
-  if (state.viewport.rows < MIN_ROWS || state.viewport.columns < MIN_COLUMNS) {
+  if (tooSmall(state.viewport)) {
     return (
       <Box flexDirection="column" width={state.viewport.columns} minHeight={fullScreen ? state.viewport.rows : undefined}>
         <Text wrap="wrap">

@@ -1,21 +1,36 @@
+import stringWidth from 'string-width';
+import {sanitizeText} from '../workorders/sanitize.js';
+
+/** The text, inert, cut to one row of `width` columns (wide characters count two). */
+function oneRow(text: string, width: number): string {
+  const safe = sanitizeText(text);
+  const room = Math.max(1, width);
+  if (stringWidth(safe) <= room) return safe;
+  let cut = '';
+  for (const character of safe) {
+    if (stringWidth(`${cut}${character}…`) > room) break;
+    cut += character;
+  }
+  return `${cut}…`;
+}
+
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /** A one-line spinner on a terminal stream while the wizard loads; a plain line elsewhere. */
 export function startSpinner(stream: NodeJS.WriteStream, text: string, env: NodeJS.ProcessEnv): () => void {
   if (!stream.isTTY) {
-    stream.write(`${text}\n`);
+    stream.write(`${sanitizeText(text)}\n`);
     return () => {};
   }
   // A dumb terminal has no erase sequence, but a carriage return and spaces blank the line.
   if (env.TERM === 'dumb') {
-    const line = text.slice(0, Math.max(1, (stream.columns || 80) - 1));
+    const line = oneRow(text, (stream.columns || 80) - 1);
     stream.write(line);
-    return () => stream.write(`\r${' '.repeat(line.length)}\r`);
+    return () => stream.write(`\r${' '.repeat(stringWidth(line))}\r`);
   }
   let frame = 0;
   // One row at most: a line that wraps cannot be redrawn or erased from its start.
-  const room = Math.max(1, (stream.columns || 80) - 3);
-  const shown = text.length > room ? `${text.slice(0, room - 1)}…` : text;
+  const shown = oneRow(text, (stream.columns || 80) - 3);
   const draw = () => stream.write(`\r${FRAMES[frame++ % FRAMES.length]} ${shown}`);
   draw();
   const timer = setInterval(draw, 80);

@@ -322,6 +322,28 @@ describe('help on a small terminal', () => {
   });
 });
 
+describe('the done screen at the smallest size', () => {
+  it('a long refusal and a stopped run both fit 40x10, and Resume is named only when it is shown', async () => {
+    const {Done} = await import('../../src/ui/screens/done.js');
+    const {notTheSamePcc} = await import('../../src/pcc/same-pcc.js');
+    const finished = (outcome: Record<string, unknown>) =>
+      reduce(reduce(initialState(plan, {rows: 10, columns: 40}), {type: 'apply-started', counts: {}, now: 0}), {
+        type: 'apply-events',
+        now: 1,
+        events: [{type: 'finished', outcome: {target: 't', tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [], retries: 0, stopped: false, verified: false, mismatches: [], undoPlan: null, durationMs: 1, ...outcome}}],
+      });
+    const files = {report: '/a/long/folder/for/the/report/of/this/run/plan.report.md', reportJson: 'r.json', planFile: '/a/long/folder/for/the/plan/of/this/run/plan.json'};
+    const frame = (state: WizardState) => stripVTControlCharacters(render(<Done state={state} theme={{color: false}} files={files} />).lastFrame() ?? '').split('\n');
+    const refused = frame(finished({refusal: notTheSamePcc('/srv/pcc/control-center.db', 'http://127.0.0.1:4010', ['track "A" (a) is on the server but not in the database', 'WO-1 is on a on the server and on no track in the database'])}));
+    expect(refused.length + 3).toBeLessThanOrEqual(10);
+    expect(refused.join('\n')).toContain('… (printed whole when the wizard exits)');
+    const stopped = frame(finished({stopped: true, unsent: 4, applied: 2}));
+    expect(stopped.length + 3).toBeLessThanOrEqual(10);
+    const text = stopped.join('\n');
+    if (text.includes('Resume below')) expect(text).toContain('Resume:');
+  });
+});
+
 describe('a terminal too small for any screen', () => {
   it('says the size it needs, and the wizard comes back when the terminal grows', async () => {
     const {FakeStdout} = await import('../helpers/ui.js');
@@ -331,6 +353,10 @@ describe('a terminal too small for any screen', () => {
     const instance = inkRender(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} fullScreen />, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
     const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
     await waitFor(() => expect(last().replace(/\s+/g, ' ')).toContain('The terminal is 30x8; pcc-track-wizard needs at least 40x10. Make it larger.'));
+    // Keys the user cannot see the effect of do nothing; Ctrl-C still acts.
+    const small = initialState(plan, {rows: 8, columns: 30});
+    expect(press(small, 'c', 'y')).toBe(small);
+    expect(press(small, {input: 'c', ctrl: true}).request).toEqual({type: 'exit'});
     stdout.resize(80, 24);
     await waitFor(() => expect(last()).toContain('›Foundation'));
     instance.unmount();

@@ -28,26 +28,33 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
     outcome.undoPlan ? `Undo plan: ${outcome.undoPlan}` : null,
     files?.spec ? sanitizeText(files.spec) : null,
   ].filter((line): line is string => line !== null);
+  const {rows: height, columns} = state.viewport;
   // The title, notice and footer lines of the app, the verdict and the summary line.
-  // A refusal is said whole: it names what to do.
-  const refusalRows = outcome.refusal ? wrapLine(sanitizeText(outcome.refusal), state.viewport.columns) : [];
-  const fixed = 3 + 2 + refusalRows.length;
-  // Paths are wrapped, never cut: a path cut short cannot be copied.
-  const fileRows: string[] = [];
-  for (const line of fileLines) {
-    const rows = wrapLine(line, state.viewport.columns);
-    if (fixed + fileRows.length + rows.length > state.viewport.rows) break;
-    fileRows.push(...rows);
-  }
-  let room = state.viewport.rows - fixed - fileRows.length;
+  const fixed = 3 + 2;
+  // A refusal names what to do: wrapped, and on a short terminal cut with a pointer to where it
+  // is printed whole (at exit).
+  const refusalAll = outcome.refusal ? wrapLine(sanitizeText(outcome.refusal), columns) : [];
+  const refusalMax = Math.max(1, height - fixed - 1);
+  const refusalRows = refusalAll.length > refusalMax ? [...refusalAll.slice(0, refusalMax - 1), '… (printed whole when the wizard exits)'] : refusalAll;
   // A stopped run's differences follow from what it did not send: said in one line (the report
   // lists each); failures and what the read-back found wrong are still listed.
   const unsent = outcome.unsent ?? 0;
   const problems = [...(unsent ? outcome.targetProblems ?? [] : outcome.mismatches), ...outcome.failed.map((failure) => `${failure.id}: ${failure.error}`)];
-  const problemLines: string[] = unsent ? [`${unsent} change${unsent === 1 ? '' : 's'} not sent or not confirmed (every difference is in the report)${files?.demo ? '' : `; Resume below sends ${unsent === 1 ? 'it' : 'them'}`}.`] : [];
-  room -= problemLines.length;
+  // The verdict's own lines come before the files: the unsent line and at least one problem line.
+  let room = height - fixed - refusalRows.length - (unsent ? 1 : 0) - (problems.length ? 1 : 0);
+  // Paths are wrapped, never cut: a path cut short cannot be copied.
+  const fileRows: string[] = [];
+  for (const line of fileLines) {
+    const wrapped = wrapLine(line, columns);
+    if (fileRows.length + wrapped.length > room) break;
+    fileRows.push(...wrapped);
+  }
+  room -= fileRows.length - (problems.length ? 1 : 0);
+  const resumeShown = fileRows.length > 0 && /^(Resume|Retry):/.test(fileLines[0] ?? '');
+  const problemLines: string[] = unsent ? [`${unsent} change${unsent === 1 ? '' : 's'} not sent or not confirmed (every difference is in the report)${resumeShown ? `; Resume below sends ${unsent === 1 ? 'it' : 'them'}` : ''}.`] : [];
   if (problems.length) {
-    const shown = Math.max(0, Math.min(3, problems.length, room - 1));
+    // All of them when they fit (three at most), else as many as fit and a line for the rest.
+    const shown = problems.length <= Math.min(3, room) ? problems.length : Math.max(0, Math.min(3, room - 1));
     problemLines.push(...problems.slice(0, shown));
     if (problems.length > shown) problemLines.push(`… ${problems.length - shown} ${shown ? 'more ' : ''}problem${problems.length - shown === 1 ? '' : 's'} (all in the report)`);
     room -= problemLines.length - (unsent ? 1 : 0);

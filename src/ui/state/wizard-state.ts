@@ -89,6 +89,14 @@ export type Action =
   | {type: 'request-done'}
   | {type: 'saved'; file: string};
 
+/** The smallest terminal every screen fits. */
+export const MIN_COLUMNS = 40;
+export const MIN_ROWS = 10;
+
+export function tooSmall(viewport: {rows: number; columns: number}): boolean {
+  return viewport.rows < MIN_ROWS || viewport.columns < MIN_COLUMNS;
+}
+
 /** Rows the track list may use: the terminal less the title, the track's three heading lines, the line under the list, the notice and the footer. */
 export function listHeight(state: Pick<WizardState, 'viewport'>): number {
   return Math.max(3, state.viewport.rows - 7);
@@ -498,6 +506,8 @@ export function reduce(state: WizardState, action: Action): WizardState {
     }
     case 'key': {
       const {key} = action;
+      // Too small to show anything but the size it needs: only Ctrl-C acts, nothing unseen happens.
+      if (tooSmall(state.viewport) && !(key.ctrl && key.input === 'c')) return state;
       // Ctrl-C always works: in the picker, while typing a filter, and on the quit prompt (where
       // it quits), not only on the screens.
       if (key.ctrl && key.input === 'c' && (state.overlay || state.picker || state.filterEditing || state.typedYes !== null)) {
