@@ -272,7 +272,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
   } catch (error) {
     if (!(error instanceof PccDatabaseError)) throw error;
     // A path that came from the environment is easy to overlook: say which variable names it.
-    throw new CliError(databaseErrorText(error, databaseVariable(options, env)), error.kind === 'io' || error.kind === 'missing' ? 2 : 1);
+    throw new CliError(databaseErrorText(error, databaseVariable(options, env)), error.kind === 'io' || error.kind === 'missing' || error.kind === 'unreadable' ? 2 : 1);
   }
   try {
     const project = db.project.id;

@@ -26,7 +26,7 @@ export type DatabaseState = {
 export type NewTrackRow = {name: string; description: string | null; goal: string | null; color: string | null; icon: string | null; sortOrder: number};
 
 export class PccDatabaseError extends Error {
-  constructor(message: string, readonly kind: 'not-sqlite' | 'not-pcc' | 'project' | 'busy' | 'missing-rows' | 'io' | 'missing') {
+  constructor(message: string, readonly kind: 'not-sqlite' | 'not-pcc' | 'project' | 'busy' | 'missing-rows' | 'io' | 'missing' | 'unreadable') {
     super(message);
     this.name = 'PccDatabaseError';
   }
@@ -60,7 +60,7 @@ export function fileIdentity(file: string): string {
 
 /** A database error as said to the user: a missing file names the variable that named it. */
 export function databaseErrorText(error: PccDatabaseError, variable: string | null): string {
-  return variable && error.kind === 'missing' ? `${error.message.replace(/\.$/, '')}, or correct ${variable}, which names this file.` : error.message;
+  return variable && (error.kind === 'missing' || error.kind === 'unreadable') ? `${error.message.replace(/\.$/, '')}, or correct ${variable}, which names this file.` : error.message;
 }
 
 /** How long a write waits for PCC to finish its own short writes. */
@@ -290,7 +290,7 @@ function checkSqliteHeader(file: string): void {
     fd = openSync(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new PccDatabaseError(code === 'ENOENT' ? `${file} does not exist; pass --pcc-db with the path of PCC's control-center.db.` : `${file} cannot be read (${code}); pass --pcc-db with the path of PCC's control-center.db.`, code === 'ENOENT' ? 'missing' : 'io');
+    throw new PccDatabaseError(code === 'ENOENT' ? `${file} does not exist; pass --pcc-db with the path of PCC's control-center.db.` : `${file} cannot be read (${code}); pass --pcc-db with the path of PCC's control-center.db.`, code === 'ENOENT' ? 'missing' : 'unreadable');
   }
   const header = Buffer.alloc(16);
   let read = 0;

@@ -230,6 +230,9 @@ describe("PCC's database, refusals that change nothing", () => {
     const missing = path.join(tempDir(), 'gone.db');
     const run = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run'], {PCC_DATABASE_PATH: missing});
     expect(run).toMatchObject({code: 2, stderr: `${missing} does not exist; pass --pcc-db with the path of PCC's control-center.db, or correct PCC_DATABASE_PATH, which names this file.\n`});
+    const folder = tempDir();
+    const notAFile = await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--dry-run'], {CONTROL_CENTER_DB_PATH: folder});
+    expect(notAFile).toMatchObject({code: 2, stderr: `${folder} cannot be read (EISDIR); pass --pcc-db with the path of PCC's control-center.db, or correct CONTROL_CENTER_DB_PATH, which names this file.\n`});
     const db = makePccDatabase('older', visibleIds());
     const planFile = path.join(tempDir(), 'plan.json');
     await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
