@@ -23,10 +23,10 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
   const elsewhere: string[] = [];
   if (options.api && plan.api && canonicalServer(options.api) !== canonicalServer(plan.api)) elsewhere.push(`server ${sanitizeText(options.api)} (the plan was made for ${sanitizeText(plan.api)})`);
   if (options.project && options.project !== plan.project && !planOffline) elsewhere.push(`project ${sanitizeText(options.project)} (the plan was made for ${sanitizeText(plan.project)})`);
-  // A plan made through the API goes into a database only when asked with --pcc-db: a variable
-  // exported for PCC must not silently turn it away from the server it was made for.
+  // A plan that names no database goes into one only when asked with --pcc-db: a variable
+  // exported for PCC must not silently turn it away from the server it was made for (or is given).
   const variable = databaseVariable(options, env);
-  if (namedDb && !plan.pccDb && plan.api && variable) elsewhere.push(`target: PCC's database ${sanitizeText(namedDb)}, named by ${variable} (the plan was made for the API at ${sanitizeText(plan.api)}; pass --pcc-db to write into that database)`);
+  if (namedDb && !plan.pccDb && variable) elsewhere.push(`target: PCC's database ${sanitizeText(namedDb)}, named by ${variable} (the plan was made for ${plan.api ? `the API at ${sanitizeText(plan.api)}` : 'no database'}; pass --pcc-db to write into that database, or unset ${variable} to apply without it)`);
   if (namedDb && plan.pccDb && fileIdentity(namedDb) !== fileIdentity(plan.pccDb)) elsewhere.push(`database ${sanitizeText(namedDb)} (the plan was made for ${sanitizeText(plan.pccDb)})`);
   if (elsewhere.length && !options.retarget) {
     throw new CliError(`This plan would go to another ${elsewhere.join(' and ')}; pass --retarget to apply it there anyway. Nothing was changed.`, 2);

@@ -139,6 +139,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliOp
     token: values.token ?? null,
   };
   if (options.project !== null && !options.project.trim()) throw new UsageError('--project (or PCC_PROJECT) is empty; pass a project id from GET /repos.');
+  // An empty address would quietly mean "no server", and with it no check of what the server reads.
+  if (options.api !== null && !options.api.trim()) throw new UsageError('--api (or PCC_API_URL) is empty; pass the PCC server\'s URL, or unset PCC_API_URL.');
   if (options.apply && (options.dryRun || options.planOut)) {
     throw new UsageError('--apply runs a saved plan; it does not go with --dry-run or --plan-out.');
   }

@@ -285,8 +285,18 @@ describe("PCC's database, refusals that change nothing", () => {
     const other = makePccDatabase('older', visibleIds());
     const redirected = await runCli(['--apply', apiPlan, '--yes'], {PCC_DATABASE_PATH: other});
     expect(redirected.code).toBe(2);
-    expect(redirected.stderr).toContain(`PCC's database ${other}, named by PCC_DATABASE_PATH (the plan was made for the API at ${pcc.url}; pass --pcc-db to write into that database)`);
+    expect(redirected.stderr).toContain(`PCC's database ${other}, named by PCC_DATABASE_PATH (the plan was made for the API at ${pcc.url}; pass --pcc-db to write into that database, or unset PCC_DATABASE_PATH to apply without it)`);
     expect(trackNames(other)).toEqual([]);
+    // A plan made from local files, given a server: the variable does not take it either.
+    const offline = path.join(tempDir(), 'offline.json');
+    expect((await runCli(['--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', offline])).code).toBe(0);
+    const offlineRun = await runCli(['--apply', offline, '--yes', '--api', pcc.url, '--project', 'project-control-center'], {PCC_DATABASE_PATH: other});
+    expect(offlineRun.code).toBe(2);
+    expect(offlineRun.stderr).toContain('named by PCC_DATABASE_PATH (the plan was made for no database;');
+    expect(trackNames(other)).toEqual([]);
+    // An empty PCC_API_URL is refused, not read as "no server" (which would skip the server check).
+    const empty = await runCli(['--apply', apiPlan, '--yes'], {PCC_API_URL: ''});
+    expect(empty).toMatchObject({code: 2, stderr: expect.stringContaining('--api (or PCC_API_URL) is empty')});
     // Typed as --pcc-db, the same path is the user's choice, also when PCC_DB holds it too.
     const typed = await runCli(['--apply', apiPlan, '--yes', '--pcc-db', other], {PCC_DB: other});
     expect(typed.stderr).not.toContain('named by PCC_DB');
