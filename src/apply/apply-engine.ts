@@ -240,8 +240,10 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
             assignments: pending.map((item) => ({id: item.id, trackIds: item.restoreTrackIds ?? (item.plannedKey === null ? [] : resolved.ids.has(item.plannedKey) ? [resolved.ids.get(item.plannedKey)!] : {key: item.plannedKey}), expected: serverIds.get(item.id) ?? []})),
             deleteIfEmpty: copies.map((track) => resolved.ids.get(track.key)!),
           });
-          const moved = new Map((result.movedMeanwhile ?? []).map((wo) => [wo.id, wo.trackIds]));
-          const written = pending.filter((item) => !moved.has(item.id));
+          const movedByOthers = result.movedMeanwhile ?? [];
+          const moved = new Map(movedByOthers.filter((wo) => !wo.atTarget).map((wo) => [wo.id, wo.trackIds]));
+          const settled = new Set(movedByOthers.filter((wo) => wo.atTarget).map((wo) => wo.id));
+          const written = pending.filter((item) => !moved.has(item.id) && !settled.has(item.id));
           // Undo restores only what this run wrote: a WO someone else moved is theirs.
           recordBefore(written);
           for (const track of toCreate) {

@@ -23,8 +23,8 @@ export type Batch = {
   deleteIfEmpty: string[];
 };
 
-/** `movedMeanwhile`: WOs someone else moved after the run read them, left as they are now. */
-export type BatchResult = {created: Map<string, CreatedTrack>; deleted: string[]; movedMeanwhile?: {id: string; trackIds: string[]}[]};
+/** `movedMeanwhile`: WOs someone else moved after the run read them, left as they are now (`atTarget`: already where the plan puts them). */
+export type BatchResult = {created: Map<string, CreatedTrack>; deleted: string[]; movedMeanwhile?: {id: string; trackIds: string[]; atTarget: boolean}[]};
 
 /**
  * Where a plan is applied: PCC's API or PCC's database. The engine does the same checks, events,

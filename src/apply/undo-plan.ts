@@ -1,4 +1,4 @@
-import {changeOf, currentIdsOf, sameIds} from '../plan/changes.js';
+import {currentIdsOf, sameIds} from '../plan/changes.js';
 import type {Plan, PlanItem} from '../plan/plan-types.js';
 import type {TargetState} from './apply-target.js';
 import {fingerprintOfState, targetIdsOf} from './verify.js';
@@ -20,8 +20,9 @@ export function makeUndoPlan(plan: Plan, state: TargetState, ids: ReadonlyMap<st
   for (const item of plan.items) {
     const target = targetIdsOf(item, ids);
     const now = serverIds.get(item.id);
-    // Changed by this run, or by an earlier run of the same plan (the journal knows those).
-    if ((!changeOf(item) && !before.has(item.id)) || target === undefined || !now || !sameIds(now, target)) continue;
+    // Only what a run of this plan wrote (the journal knows those): a WO someone else put where
+    // the plan wanted it is theirs.
+    if (!before.has(item.id) || target === undefined || !now || !sameIds(now, target)) continue;
     // A copy of a track name that the run merged away: its WOs go back to the copy that stayed.
     const mergedInto = (id: string) => {
       const copy = plan.tracks.find((track) => track.existingId === id && track.duplicateOf);

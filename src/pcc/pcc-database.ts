@@ -185,7 +185,7 @@ export class PccDatabase {
    * them, each WO's tracks set (in the link table too on newer PCC), empty copies deleted. A WO
    * with no row is never given one: the whole write is refused before it starts.
    */
-  write(change: {create: NewTrackRow[]; assignments: {id: string; trackIds: string[] | {name: string}; expected?: readonly string[]}[]; deleteIfEmpty: string[]}): {created: Map<string, {id: string; name: string; action: 'created' | 'reused'}>; deleted: string[]; movedMeanwhile: {id: string; trackIds: string[]}[]} {
+  write(change: {create: NewTrackRow[]; assignments: {id: string; trackIds: string[] | {name: string}; expected?: readonly string[]}[]; deleteIfEmpty: string[]}): {created: Map<string, {id: string; name: string; action: 'created' | 'reused'}>; deleted: string[]; movedMeanwhile: {id: string; trackIds: string[]; atTarget: boolean}[]} {
     return this.guard('write', () =>
       this.db.transaction(() => {
         const project = this.project.id;
@@ -224,7 +224,7 @@ export class PccDatabase {
         // PCC's users keep working while the plan is read and checked: inside the transaction, a
         // WO whose tracks are no longer what was read (nor already what the plan wants) was moved
         // by someone else meanwhile, and is left as they put it.
-        const movedMeanwhile: {id: string; trackIds: string[]}[] = [];
+        const movedMeanwhile: {id: string; trackIds: string[]; atTarget: boolean}[] = [];
         const rowTrack = this.db.prepare('SELECT track_id FROM work_orders WHERE project_id = ? AND id = ?').pluck();
         const links = this.shape === 'newer' ? this.db.prepare('SELECT track_id FROM wo_tracks WHERE project_id = ? AND wo_id = ?').pluck() : null;
         const tracksNow = (id: string): string[] => {
@@ -237,8 +237,10 @@ export class PccDatabase {
           const ids = Array.isArray(assignment.trackIds) ? assignment.trackIds : [byName.get(normalizeTrackName(assignment.trackIds.name))?.id ?? '?'];
           if (assignment.expected) {
             const now = tracksNow(assignment.id);
-            if (!sameSet(now, assignment.expected) && !sameSet(now, ids)) {
-              movedMeanwhile.push({id: assignment.id, trackIds: now});
+            // Someone else's doing, also when it already is what the plan wants: left, and not
+            // this run's to undo.
+            if (!sameSet(now, assignment.expected)) {
+              movedMeanwhile.push({id: assignment.id, trackIds: now, atTarget: sameSet(now, ids)});
               continue;
             }
           }

@@ -256,6 +256,9 @@ describe("PCC's database, refusals that change nothing", () => {
   it("a WO someone moves while the run prepares is left as they put it, and undo leaves it alone", async () => {
     const db = makePccDatabase('newer', visibleIds());
     const theirs = addTrack(db, 'Theirs');
+    const chat = addTrack(db, 'Chat Experience');
+    const legacy = addTrack(db, 'Legacy');
+    placeWorkOrder(db, 'WO-2026-001', [chat, legacy]);
     const planFile = path.join(tempDir(), 'plan.json');
     await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
     const {readPlanFile} = await import('../../src/plan/plan-file.js');
@@ -268,13 +271,20 @@ describe("PCC's database, refusals that change nothing", () => {
       journalFile: files.journal,
       undoPlanFile: files.undo,
       // After the run has read the database, before it writes: a PCC user moves a WO.
-      onEvent: (event) => event.type === 'start' && placeWorkOrder(db, 'WO-2026-020', [theirs]),
+      onEvent: (event) => {
+        if (event.type !== 'start') return;
+        placeWorkOrder(db, 'WO-2026-020', [theirs]);
+        // Another user takes WO-2026-001 off Legacy: where the plan puts it, but by their hand.
+        placeWorkOrder(db, 'WO-2026-001', [chat]);
+      },
     });
     expect(outcome.failed).toEqual([{id: 'WO-2026-020', error: 'moved by someone else during the run (now on "Theirs"); left as they put it'}]);
     expect(placements(db).get('WO-2026-020')).toEqual(['Theirs']);
+    expect(placements(db).get('WO-2026-001')).toEqual(['Chat Experience']);
     expect(outcome.applied).toBeGreaterThan(90);
     const undo = JSON.parse(readFileSync(files.undo, 'utf8')) as {items: {id: string}[]};
     expect(undo.items.map((item) => item.id)).not.toContain('WO-2026-020');
+    expect(undo.items.map((item) => item.id)).not.toContain('WO-2026-001');
   });
 
   it('an API plan does not follow a database variable without --retarget; a server that errs at the check stops the write', async () => {
