@@ -491,6 +491,8 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
       undoPlan,
       durationMs: Date.now() - started,
       ...(replanned ? {replanned} : {}),
+      // Without a read-back there is no state to build the undo plan from: said, not left out silently.
+      ...(!finalState && options.undoPlanFile && plan.kind !== 'undo' && assigned > 0 ? {noUndoPlan: true as const} : {}),
       ...(unread ? {targetProblems: [unread]} : after && (after as TargetState).problems?.length ? {targetProblems: (after as TargetState).problems} : {}),
       ...(interrupted ? {unsent: pending.filter((item) => !sent.has(item.id) && !failed.some((failure) => failure.id === item.id)).length} : {}),
     };

@@ -114,6 +114,7 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
           `Applied to ${outcome.target}: ${outcome.applied} change${outcome.applied === 1 ? '' : 's'}${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} ${outcome.retries === 1 ? 'retry' : 'retries'}, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
           reportLine,
           ...(outcome.undoPlan ? [`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`] : []),
+          ...(outcome.noUndoPlan ? ['No undo plan yet: the target was not read back; applying the same plan again verifies and writes it.'] : []),
           ...(outcome.stopped ? [`Stopped before the end${outcome.unsent ? ` with ${outcome.unsent} change${outcome.unsent === 1 ? '' : 's'} not sent yet` : ''}; run the same command again to resume: pcc-track-wizard --apply ${planFile} --yes`] : []),
         ];
   io.stderr.write(`${sanitizeLines(summary.join('\n'))}\n`);

@@ -189,6 +189,7 @@ function summaryLines(outcome: ApplyOutcome, files: DoneFiles | null, demo: bool
   if (!outcome.refusal) lines.push(`Applied ${outcome.applied}${outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created ${outcome.tracksCreated.length} tracks · failed ${outcome.failed.length} · retries ${outcome.retries}.`);
   if (files) lines.push(`Report: ${files.report} (and ${files.reportJson}).`);
   // The demo's server stops with the wizard: its undo plan has nothing left to apply to.
+  if (outcome.noUndoPlan && !demo) lines.push('No undo plan yet: the target was not read back; applying the same plan again verifies and writes it.');
   if (outcome.undoPlan) lines.push(demo ? `Undo plan: ${outcome.undoPlan} (the demo's server has stopped, so there is nothing to roll back).` : `Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);
   if (files?.spec) lines.push(files.spec);
   if (!ok && files && !demo) lines.push(`Resume or retry with: pcc-track-wizard --apply ${files.planFile} --yes`);

@@ -27,6 +27,8 @@ export type ApplyOutcome = {
   refusal?: string;
   /** A stopped run: the WOs of the plan it had not sent, or whose answer it did not get (the same plan applied again sends them). */
   unsent?: number;
+  /** Changes were made but the target could not be read back, so no undo plan could be written yet. */
+  noUndoPlan?: true;
   /** What the read-back found wrong beyond the plan's own comparison (also among `mismatches`). */
   targetProblems?: string[];
   /** How the target had changed since the plan was made, when --replan applied the placements to it as it was. */

@@ -129,8 +129,9 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
     return (
       <Box flexDirection="column" width={state.viewport.columns} minHeight={fullScreen ? state.viewport.rows : undefined}>
         <Text wrap="wrap">
-          The terminal is {state.viewport.columns}x{state.viewport.rows}; pcc-track-wizard needs at least {MIN_COLUMNS}x{MIN_ROWS}. Make it larger{state.screen === 'apply' ? ' (applying goes on)' : ''}.
+          {`The terminal is ${state.viewport.columns}x${state.viewport.rows}; pcc-track-wizard needs at least ${MIN_COLUMNS}x${MIN_ROWS}. Make it larger${state.screen === 'apply' && !state.apply?.outcome && !state.apply?.stopping ? ' (applying goes on)' : ''}.`}
         </Text>
+        {state.overlay === 'quit' ? <Text wrap="wrap">{`Quit and drop the moves of ${movedCount(state)} work order${movedCount(state) === 1 ? '' : 's'}? y quits · n stays`}</Text> : null}
       </Box>
     );
   }

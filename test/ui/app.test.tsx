@@ -219,10 +219,10 @@ describe('layout', () => {
     const extra = Array.from({length: 30}, (_, index) => ({id: `x${index}`, name: `Extra ${String(index).padStart(2, '0')}`}));
     const plan = buildPlan({spec: seedSpec(), workOrders: loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders, serverTracks: extra, project: 'p', api: null});
     const {input, instance, last} = renderInTerminal(plan, 80, 24);
-    await waitFor(() => expect(last()).toContain('Showing 1–17 of 43'));
+    await waitFor(() => expect(last()).toContain('↓ 26 more'));
     expect(last().split('\n').length).toBeLessThanOrEqual(24);
     input.write(KEYS.end);
-    await waitFor(() => expect(last()).toContain('Showing 27–43 of 43'));
+    await waitFor(() => expect(last()).toContain('↑ 26 above · end of list'));
     input.write(KEYS.up);
     await waitFor(() => expect(last()).toMatch(/›Needs review/));
     input.write(KEYS.enter);

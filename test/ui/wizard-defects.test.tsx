@@ -298,7 +298,7 @@ describe('help on a small terminal', () => {
     expect(state).toMatchObject({overlay: 'help', helpPage: 0});
     const {footerItems} = await import('../../src/ui/components/help-overlay.js');
     // How to close comes first, so a narrow footer keeps it; the last page offers no next page.
-    expect(footerItems(state)).toEqual(['other keys close', '↓ Space next page']);
+    expect(footerItems(state)).toEqual(['other keys close', '↓ next']);
     state = press(state, {pageDown: true});
     expect(state).toMatchObject({overlay: 'help', helpPage: 1});
     for (let turn = 1; turn < pages.length - 1; turn++) state = press(state, {downArrow: true});
@@ -308,7 +308,7 @@ describe('help on a small terminal', () => {
     expect(press(state, ' ').overlay).toBeNull();
     const {HelpOverlay} = await import('../../src/ui/components/help-overlay.js');
     const narrow = stripVTControlCharacters(render(<HelpOverlay screen="track" rows={12} columns={40} page={0} />).lastFrame() ?? '');
-    expect(narrow).toContain('other keys close · ↓ Space next page');
+    expect(narrow).toContain('other keys close · ↓ next');
     state = press(state, {upArrow: true});
     expect(state.helpPage).toBe(pages.length - 2);
     expect(press(state, 'x').overlay).toBeNull();
@@ -357,6 +357,12 @@ describe('a terminal too small for any screen', () => {
     const small = initialState(plan, {rows: 8, columns: 30});
     expect(press(small, 'c', 'y')).toBe(small);
     expect(press(small, {input: 'c', ctrl: true}).request).toEqual({type: 'exit'});
+    // With a move made, the quit question is shown there and answered there.
+    const moved = {...press(initialState(plan, {rows: 24, columns: 80}), {return: true}, 'n'), viewport: {rows: 8, columns: 30}};
+    const asking = press(moved, {input: 'c', ctrl: true});
+    expect(asking.overlay).toBe('quit');
+    expect(press(asking, 'n').overlay).toBeNull();
+    expect(press(asking, 'y').request).toEqual({type: 'exit'});
     stdout.resize(80, 24);
     await waitFor(() => expect(last()).toContain('›Foundation'));
     instance.unmount();

@@ -27,7 +27,7 @@ export function HelpOverlay({screen, rows, columns, page = 0}: {screen: Screen; 
 
 /** The keys of a paged help, how to close it first (it must survive a narrow terminal); no "next" on the last page. */
 export function helpPageKeys(page: number, count: number): string[] {
-  return ['other keys close', ...(page < count - 1 ? ['↓ Space next page'] : []), ...(page > 0 ? ['↑ back'] : [])];
+  return ['other keys close', ...(page < count - 1 ? ['↓ next'] : []), ...(page > 0 ? ['↑ back'] : [])];
 }
 
 /** The footer's keys for what is on screen now: the mode (picker, filter, overlay) first. */

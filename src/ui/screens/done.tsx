@@ -25,12 +25,14 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
     // The demo's server stops with the wizard: there is nothing to resume against.
     !ok && files && !files.demo ? `${outcome.stopped ? 'Resume' : 'Retry'}: pcc-track-wizard --apply ${files.planFile} --yes` : null,
     files ? `Report: ${files.report}` : null,
-    outcome.undoPlan ? `Undo plan: ${outcome.undoPlan}` : null,
+    outcome.undoPlan ? `Undo plan: ${outcome.undoPlan}` : outcome.noUndoPlan ? 'No undo plan yet: the target was not read back; applying the same plan again verifies and writes it.' : null,
     files?.spec ? sanitizeText(files.spec) : null,
   ].filter((line): line is string => line !== null);
   const {rows: height, columns} = state.viewport;
-  // The title, notice and footer lines of the app, the verdict and the summary line.
-  const fixed = 3 + 2;
+  // The counts, wrapped: the failure count must not be what a narrow terminal cuts.
+  const summaryRows = wrapLine(`Applied ${outcome.applied}${outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created ${outcome.tracksCreated.length} tracks · failed ${outcome.failed.length} · retries ${outcome.retries} · ${(outcome.durationMs / 1000).toFixed(1)} s`, columns);
+  // The title, notice and footer lines of the app, the verdict and the summary.
+  const fixed = 3 + 1 + summaryRows.length;
   // A refusal names what to do: wrapped, and on a short terminal cut with a pointer to where it
   // is printed whole (at exit).
   const refusalAll = outcome.refusal ? wrapLine(sanitizeText(outcome.refusal), columns) : [];
@@ -75,9 +77,11 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
       ))}
       {chartRows.length ? <BarChart rows={chartRows} width={state.viewport.columns} theme={theme} scaleMax={scaleMax} /> : null}
       {hiddenRows && room > 0 ? <Text dimColor>… {hiddenRows} more tracks (all in the report)</Text> : null}
-      <Text wrap="truncate-end">
-        Applied {outcome.applied}{outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created {outcome.tracksCreated.length} tracks · failed {outcome.failed.length} · retries {outcome.retries} · {(outcome.durationMs / 1000).toFixed(1)} s
-      </Text>
+      {summaryRows.map((line, index) => (
+        <Text key={`s${index}`} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
       {problemLines.map((line, index) => (
         <Text key={index} color={accent(theme, 'error')} wrap="truncate-end">
           {sanitizeText(line)}

@@ -34,7 +34,7 @@ export function Overview({state, theme, now}: {state: WizardState; theme: Theme;
       <Box marginTop={1}>
         <BarChart rows={rows.slice(start, end)} width={state.viewport.columns} theme={theme} scaleMax={Math.max(...rows.map((row) => row.count))} />
       </Box>
-      {end - start < rows.length ? <Text dimColor>Showing {start + 1}–{end} of {rows.length} (↑↓ scroll)</Text> : null}
+      {end - start < rows.length ? <Text dimColor>{start ? `↑ ${start} above · ` : ''}{end < rows.length ? `↓ ${rows.length - end} more` : 'end of list'}</Text> : null}
     </Box>
   );
 }

@@ -99,7 +99,8 @@ export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) 
         {state.selected.size ? ` · ${state.selected.size} selected` : ''}
       </Text>
       <Text dimColor wrap="truncate-end">{goal || ' '}</Text>
-      <Text color={state.filterEditing ? accent(theme, 'cursor') : undefined} wrap="truncate-end">
+      {/* While typing, the end of a long filter (where the cursor is) stays in view. */}
+      <Text color={state.filterEditing ? accent(theme, 'cursor') : undefined} wrap={state.filterEditing ? 'truncate-start' : 'truncate-end'}>
         {state.filterEditing ? `Filter: ${state.filter}▏ (Enter keeps, Esc clears)` : state.filter ? `Filter: ${state.filter} (/ edits, Esc clears)` : ' '}
       </Text>
       {window.length === 0 ? <Text dimColor>{state.filter ? 'Nothing matches the filter.' : 'No work orders here.'}</Text> : null}

@@ -488,7 +488,8 @@ export function reduce(state: WizardState, action: Action): WizardState {
   switch (action.type) {
     case 'resize':
       // The help's pages are laid out anew for the new size: start again at the first.
-      return clampView({...state, viewport: {rows: action.rows, columns: action.columns}, helpPage: 0});
+      // The help's pages are laid out anew for the new size: the page stays, as far as there are pages.
+      return clampView({...state, viewport: {rows: action.rows, columns: action.columns}, helpPage: Math.min(state.helpPage, helpPages(state.screen, action.rows, action.columns).pages.length - 1)});
     case 'request-done':
       return {...state, request: null};
     case 'saved':
@@ -506,8 +507,9 @@ export function reduce(state: WizardState, action: Action): WizardState {
     }
     case 'key': {
       const {key} = action;
-      // Too small to show anything but the size it needs: only Ctrl-C acts, nothing unseen happens.
-      if (tooSmall(state.viewport) && !(key.ctrl && key.input === 'c')) return state;
+      // Too small to show anything but the size it needs (and the quit question): only Ctrl-C and
+      // the question's answers act, nothing unseen happens.
+      if (tooSmall(state.viewport) && !(key.ctrl && key.input === 'c') && state.overlay !== 'quit') return state;
       // Ctrl-C always works: in the picker, while typing a filter, and on the quit prompt (where
       // it quits), not only on the screens.
       if (key.ctrl && key.input === 'c' && (state.overlay || state.picker || state.filterEditing || state.typedYes !== null)) {
