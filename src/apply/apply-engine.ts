@@ -1,7 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fromServer} from '../plan/build-plan.js';
-import {changeOf, needsReview, sameIds} from '../plan/changes.js';
+import {changeOf, currentIdsOf, needsReview, sameIds} from '../plan/changes.js';
 import {serializePlan} from '../plan/plan-file.js';
 import type {Plan, PlanItem, PlanTrack} from '../plan/plan-types.js';
 import {PccError} from '../pcc/pcc-error.js';
@@ -151,14 +151,21 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     let resolved = resolveTrackIds(plan, before.tracks, journal);
     if (nowFingerprint !== plan.fingerprint) {
       const drift = [...resolved.missing, ...findDrift(plan, before, resolved.ids, target.kind)];
-      if (drift.length && options.replan && plan.kind !== 'undo') {
+      if (drift.length && options.replan && plan.kind === 'undo') {
+        // Undo puts back only what is still as the run left it: a WO changed since is left as it is now.
+        plan = withoutChangedSince(plan, before, resolved.ids);
+        replanned = drift;
+        options.onReplanned?.(plan);
+        emit({type: 'replanned', differences: drift});
+      } else if (drift.length && options.replan) {
         plan = rebasePlan(plan, before);
         resolved = resolveTrackIds(plan, before.tracks, journal);
         replanned = drift;
         options.onReplanned?.(plan);
         emit({type: 'replanned', differences: drift});
       } else if (drift.length) {
-        throw new ApplyRefused(`${target.kind === 'database' ? "PCC's database" : 'The server'} changed since the plan was made (${drift.length} difference${drift.length === 1 ? '' : 's'}: ${drift.join('; ')}); nothing was applied. Make a new plan, or pass --replan to apply the plan's placements to ${target.kind === 'database' ? 'it' : 'the server'} as it is now.`);
+        const advice = plan.kind === 'undo' ? 'Pass --replan to undo the rest and leave those work orders as they are now.' : `Make a new plan, or pass --replan to apply the plan's placements to ${target.kind === 'database' ? 'it' : 'the server'} as it is now.`;
+        throw new ApplyRefused(`${target.kind === 'database' ? "PCC's database" : 'The server'} changed since the plan was made (${drift.length} difference${drift.length === 1 ? '' : 's'}: ${drift.join('; ')}); nothing was applied. ${advice}`);
       }
     }
     const idProblems = checkResolvedIds(plan, before, resolved.ids);
@@ -499,6 +506,18 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     emit({type: 'finished', outcome});
     return outcome;
   }
+}
+
+/** An undo plan without the WOs that changed since it was written (neither as it expected nor already put back). */
+export function withoutChangedSince(plan: Plan, state: TargetState, ids: ReadonlyMap<string, string>): Plan {
+  const now = new Map(state.workOrders.map((wo) => [wo.id, wo.trackIds]));
+  const items = plan.items.filter((item) => {
+    const is = now.get(item.id);
+    if (!is) return false;
+    const wanted = targetIdsOf(item, ids);
+    return sameIds(is, currentIdsOf(item)) || (wanted !== undefined && sameIds(is, wanted));
+  });
+  return {...plan, items, fingerprint: fingerprintOfState(plan.spec.hash, state)};
 }
 
 /**

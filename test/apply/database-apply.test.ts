@@ -357,4 +357,25 @@ describe("PCC's database, refusals that change nothing", () => {
     expect(outcome.verified).toBe(false);
     expect(outcome.mismatches).toEqual([expect.stringContaining(`the PCC server at ${pcc.url} could not confirm that it shows what is in ${pcc.dbFile}`)]);
   });
+
+  it('an undo plan after someone changed a WO: refused with the way out, and --replan undoes the rest', async () => {
+    const db = makePccDatabase('older', visibleIds());
+    const legacy = addTrack(db, 'Legacy');
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
+    expect((await runCli(['--apply', planFile, '--yes'])).code).toBe(0);
+    const changedByRun = placements(db);
+    expect(changedByRun.get('WO-2026-021')).not.toEqual([]);
+    placeWorkOrder(db, 'WO-2026-020', [legacy]);
+    const undoFile = planFile.replace(/\.json$/, '.undo.json');
+    const refused = await runCli(['--apply', undoFile, '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('WO-2026-020 is now on "Legacy"');
+    expect(refused.stderr).toContain('Pass --replan to undo the rest and leave those work orders as they are now.');
+    const undone = await runCli(['--apply', undoFile, '--yes', '--replan']);
+    expect(undone.stderr).toContain("Verified: PCC's database matches the plan.");
+    expect(undone.code).toBe(0);
+    expect(placements(db).get('WO-2026-020')).toEqual(['Legacy']);
+    expect(placements(db).get('WO-2026-021')).toEqual([]);
+  });
 });
