@@ -267,7 +267,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
             if (result.deleted.includes(resolved.ids.get(track.key)!)) {
               tracksDeleted.push(track.name);
               emit({type: 'track-deleted', name: track.name, id: resolved.ids.get(track.key)!, reason: 'a copy of a track name, now empty'});
-            }
+            } else fail(`track ${track.name}`, `the copy ${resolved.ids.get(track.key)} was kept: it still has work orders or is another track's parent`, true);
           }
         } catch (error) {
           if (error instanceof ApplyRefused) throw error;

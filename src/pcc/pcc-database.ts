@@ -254,7 +254,9 @@ export class PccDatabase {
         for (const id of change.deleteIfEmpty) {
           const used = this.db.prepare('SELECT COUNT(*) FROM work_orders WHERE project_id = ? AND track_id = ?').pluck().get(project, id) as number;
           const linked = this.shape === 'newer' ? (this.db.prepare('SELECT COUNT(*) FROM wo_tracks WHERE project_id = ? AND track_id = ?').pluck().get(project, id) as number) : 0;
-          if (used + linked > 0) continue;
+          // A copy that is another track's parent stays: deleting it would cut that link (PCC sets it to NULL).
+          const children = this.trackColumns.has('parent_track_id') ? (this.db.prepare('SELECT COUNT(*) FROM tracks WHERE project_id = ? AND parent_track_id = ?').pluck().get(project, id) as number) : 0;
+          if (used + linked + children > 0) continue;
           this.db.prepare('DELETE FROM tracks WHERE project_id = ? AND id = ?').run(project, id);
           deleted.push(id);
         }

@@ -378,4 +378,23 @@ describe("PCC's database, refusals that change nothing", () => {
     expect(placements(db).get('WO-2026-020')).toEqual(['Legacy']);
     expect(placements(db).get('WO-2026-021')).toEqual([]);
   });
+
+  it("a duplicate track that is another track's parent is kept, and the run says so", async () => {
+    const db = makePccDatabase('newer', visibleIds());
+    const kept = addTrack(db, 'Foundation');
+    const copy = addTrack(db, 'Foundation');
+    const child = addTrack(db, 'Foundation / CLI');
+    placeWorkOrder(db, 'WO-2025-001', [kept]);
+    placeWorkOrder(db, 'WO-2025-002', [kept]);
+    const setParent = openDb(db);
+    setParent.prepare('UPDATE tracks SET parent_track_id = ? WHERE id = ?').run(copy, child);
+    setParent.close();
+    const planFile = path.join(tempDir(), 'plan.json');
+    await runCli(['--pcc-db', db, '--work-orders', SAMPLE_WORK_ORDERS, '--plan-out', planFile]);
+    const applied = await runCli(['--apply', planFile, '--yes']);
+    expect(applied.stderr).toContain("was kept: it still has work orders or is another track's parent");
+    const check = openDb(db);
+    expect(check.prepare('SELECT parent_track_id FROM tracks WHERE id = ?').pluck().get(child)).toBe(copy);
+    check.close();
+  });
 });
