@@ -46,8 +46,9 @@ export class DatabaseTarget implements ApplyTarget {
       return await readSamePcc(() => this.read(), () => this.serverView(), {file: this.file, api: this.api.baseUrl, allowStopped: true});
     } catch (error) {
       if (error instanceof NotTheSamePcc) throw new ApplyRefused(error.message);
-      // A login the server refuses comes before any write: nothing was changed.
-      if (error instanceof PccError && error.kind !== 'aborted') throw new ApplyRefused(`${sanitizeText(error.message)} Nothing was changed.`);
+      // A login the server refuses, or a Ctrl-C during the check, comes before any write.
+      if (error instanceof PccError && error.kind === 'aborted') throw new ApplyRefused('Stopped during the check that the server reads this file; nothing was changed.');
+      if (error instanceof PccError) throw new ApplyRefused(`${sanitizeText(error.message)} Nothing was changed.`);
       throw error;
     }
   }

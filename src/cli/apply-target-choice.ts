@@ -49,7 +49,8 @@ export function chooseTarget(plan: Plan, options: CliOptions, env: NodeJS.Proces
 
 /** PCC's database; when the server is known too, the read-back also goes through its API. */
 export function databaseTarget(file: string, project: string, api: ClientOptions | null, variable: string | null = null): TargetChoice {
-  return {label: databaseLabel(file, project), openTarget: () => new DatabaseTarget(file, project, api, variable)};
+  // The run's abort signal reaches the server checks too, so Ctrl-C does not wait for them.
+  return {label: databaseLabel(file, project), openTarget: (hooks) => new DatabaseTarget(file, project, api && hooks.signal ? {...api, signal: hooks.signal} : api, variable)};
 }
 
 export function apiTarget(client: ClientOptions): TargetChoice {
