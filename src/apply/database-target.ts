@@ -73,19 +73,24 @@ export class DatabaseTarget implements ApplyTarget {
    * same: if it does not, PCC will not show the changes, and the verification says so.
    */
   async readBack(): Promise<TargetState> {
-    const state = this.read();
-    if (!this.api) return state;
+    if (!this.api) return this.read();
     const server = sanitizeText(this.api.baseUrl);
-    let view;
-    try {
-      view = await this.serverView();
-    } catch (error) {
-      // Stopped: the database alone is the truth. Any other answer leaves PCC's view unconfirmed.
-      if (error instanceof PccError && error.kind === 'unreachable') return state;
-      return {...state, problems: [`the PCC server at ${server} could not confirm that it shows what is in ${this.file} (${sanitizeText(error instanceof Error ? error.message : String(error))}); check it in PCC`]};
+    let state = this.read();
+    let differences: string[] = [];
+    // PCC's users keep working: a change made between the two reads settles on a second look.
+    for (let look = 1; look <= 2; look++) {
+      let view;
+      try {
+        view = await this.serverView();
+      } catch (error) {
+        // Stopped: the database alone is the truth. Any other answer leaves PCC's view unconfirmed.
+        if (error instanceof PccError && error.kind === 'unreachable') return state;
+        return {...state, problems: [`the PCC server at ${server} could not confirm that it shows what is in ${this.file} (${sanitizeText(error instanceof Error ? error.message : String(error))}); check it in PCC`]};
+      }
+      if (look === 2) state = this.read();
+      differences = serverDatabaseDifferences(state, view);
+      if (!differences.length) return state;
     }
-    const differences = serverDatabaseDifferences(state, view);
-    if (!differences.length) return state;
     return {...state, problems: [`the PCC server at ${server} does not show what is in ${this.file} (${firstFew(differences)}): it does not read that file, or PCC changed it meanwhile; PCC shows what the server reads, so pass the --pcc-db it opens`]};
   }
 
