@@ -322,6 +322,16 @@ describe('help on a small terminal', () => {
   });
 });
 
+describe('the apply log', () => {
+  it('shows as many of the newest lines as the terminal has room for, not only six', () => {
+    const events = Array.from({length: 10}, (_, index) => ({type: 'retry' as const, method: 'PUT', route: `/repos/p/work-orders/WO-${index}/track`, attempt: 2, reason: 'timeout'}));
+    const state = reduce(reduce(initialState(plan, {rows: 60, columns: 100}), {type: 'apply-started', counts: {}, now: 0}), {type: 'apply-events', now: 1, events});
+    const frame = stripVTControlCharacters(render(<ApplyScreen state={state} theme={{color: false}} now={2} />).lastFrame() ?? '');
+    expect(frame).toContain('WO-0/track');
+    expect(frame).toContain('WO-9/track');
+  });
+});
+
 describe('the done screen at the smallest size', () => {
   it('a long refusal and a stopped run both fit 40x10, and Resume is named only when it is shown', async () => {
     const {Done} = await import('../../src/ui/screens/done.js');

@@ -89,6 +89,9 @@ export type Action =
   | {type: 'request-done'}
   | {type: 'saved'; file: string};
 
+/** Log lines the apply screen keeps: as many as a tall terminal shows under the chart. */
+const APPLY_LOG_LINES = 40;
+
 /** The smallest terminal every screen fits. */
 export const MIN_COLUMNS = 40;
 export const MIN_ROWS = 10;
@@ -481,7 +484,7 @@ function applyEvents(view: ApplyView, events: ApplyEvent[], now: number): ApplyV
     }
   }
   const samples = [...view.samples.filter((sample) => now - sample.at <= RATE_WINDOW_MS), {at: now, done}];
-  return {...view, counts, done, total, retries, alreadyDone, failures, log: log.slice(-6), outcome, stopping, paused, samples};
+  return {...view, counts, done, total, retries, alreadyDone, failures, log: log.slice(-APPLY_LOG_LINES), outcome, stopping, paused, samples};
 }
 
 export function reduce(state: WizardState, action: Action): WizardState {
