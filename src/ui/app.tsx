@@ -116,7 +116,7 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
       </Box>
     );
   } else if (state.picker) {
-    body = <TrackPicker choices={pickerChoices(state)} query={state.picker.query} cursor={state.picker.cursor} count={state.selected.size || 1} height={state.viewport.rows - 9} />;
+    body = <TrackPicker choices={pickerChoices(state)} query={state.picker.query} cursor={state.picker.cursor} count={state.selected.size || 1} height={state.viewport.rows - 6} />;
   } else if (state.screen === 'overview') body = <Overview state={state} theme={theme} now={now} />;
   else if (state.screen === 'track') body = <TrackReview state={state} theme={theme} />;
   else if (state.screen === 'confirm') body = <Confirm state={state} now={now} theme={theme} />;
