@@ -151,14 +151,10 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
     let resolved = resolveTrackIds(plan, before.tracks, journal);
     if (nowFingerprint !== plan.fingerprint) {
       const drift = [...resolved.missing, ...findDrift(plan, before, resolved.ids, target.kind)];
-      if (drift.length && options.replan && plan.kind === 'undo') {
-        // Undo puts back only what is still as the run left it: a WO changed since is left as it is now.
-        plan = withoutChangedSince(plan, before, resolved.ids);
-        replanned = drift;
-        options.onReplanned?.(plan);
-        emit({type: 'replanned', differences: drift});
-      } else if (drift.length && options.replan) {
-        plan = rebasePlan(plan, before);
+      if (drift.length && options.replan) {
+        // Undo puts back only what is still as the run left it (a WO changed since is left as it
+        // is now); a forward plan's placements go onto the target as it is now.
+        plan = plan.kind === 'undo' ? withoutChangedSince(plan, before, resolved.ids) : rebasePlan(plan, before);
         resolved = resolveTrackIds(plan, before.tracks, journal);
         replanned = drift;
         options.onReplanned?.(plan);
@@ -500,12 +496,18 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyOutcome> {
       ...(replanned ? {replanned} : {}),
       // Without a read-back there is no state to build the undo plan from: said, not left out silently.
       ...(!finalState && options.undoPlanFile && plan.kind !== 'undo' && assigned > 0 ? {noUndoPlan: true as const} : {}),
-      ...(unread ? {targetProblems: [unread]} : after && (after as TargetState).problems?.length ? {targetProblems: (after as TargetState).problems} : {}),
-      ...(interrupted ? {unsent: pending.filter((item) => !sent.has(item.id) && !failed.some((failure) => failure.id === item.id)).length} : {}),
+      ...(unread ? {targetProblems: [unread]} : finalState?.problems?.length ? {targetProblems: finalState.problems} : {}),
+      ...(interrupted ? {unsent: countUnsent(pending, sent, failed)} : {}),
     };
     emit({type: 'finished', outcome});
     return outcome;
   }
+}
+
+/** WOs of the run neither sent nor failed: what a stopped run leaves for the next one. */
+function countUnsent(pending: readonly PlanItem[], sent: ReadonlySet<string>, failed: readonly {id: string}[]): number {
+  const failedIds = new Set(failed.map((failure) => failure.id));
+  return pending.filter((item) => !sent.has(item.id) && !failedIds.has(item.id)).length;
 }
 
 /** An undo plan without the WOs that changed since it was written (neither as it expected nor already put back). */

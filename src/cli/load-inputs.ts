@@ -285,7 +285,7 @@ async function loadFromDatabase(file: string, options: CliOptions, env: NodeJS.P
     }
     const {spec, text: specText, file: specFile, note: specNote, earlier: specEarlier} = await readSpec(options, client, local, {project, api: clientOptions?.baseUrl ?? null, pccDb: file});
     // With a server, the database is read once the server shows the same PCC (its listing is kept for the WOs' contents).
-    const last: {listing: Awaited<ReturnType<NonNullable<typeof client>['listWorkOrders']>> | null} = {listing: null};
+    const last: {listing: Awaited<ReturnType<PccClient['listWorkOrders']>> | null} = {listing: null};
     const readServer = async () => {
       const [tracks, listing] = await Promise.all([client!.listTracks(), client!.listWorkOrders()]);
       last.listing = listing;

@@ -9,7 +9,7 @@ import type {CliOptions} from './args.js';
 import {CliError} from './errors.js';
 import {chooseTarget} from './apply-target-choice.js';
 import {safeJson} from './json-lines.js';
-import {applySucceeded, buildReport, crashedOutcome, refusedOutcome, replannedText, RUN_FAILURE_ID, whatMatches, type ApplyOutcome} from '../report/report.js';
+import {applySucceeded, buildReport, crashedOutcome, NO_UNDO_PLAN_YET, refusedOutcome, replannedText, RUN_FAILURE_ID, whatMatches, type ApplyOutcome} from '../report/report.js';
 import {siblingsOf, writeReportFiles} from './output-files.js';
 
 type Io = {stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; interactive: boolean};
@@ -109,14 +109,14 @@ export async function runApplyFile(options: CliOptions, io: Io, signal: AbortSig
   const reportLine = `Report: ${written.markdown} and ${path.basename(written.json)}.`;
   const crash = outcome.failed.find((failure) => failure.id === RUN_FAILURE_ID);
   const summary = crash
-      ? [`The run ended with an error before it could verify: ${crash.error}`, reportLine, `Run the same command again to resume and verify: pcc-track-wizard --apply ${planFile} --yes`]
-      : [
-          `Applied to ${outcome.target}: ${outcome.applied} change${outcome.applied === 1 ? '' : 's'}${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} ${outcome.retries === 1 ? 'retry' : 'retries'}, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
-          reportLine,
-          ...(outcome.undoPlan ? [`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`] : []),
-          ...(outcome.noUndoPlan ? ['No undo plan yet: the target was not read back; applying the same plan again verifies and writes it.'] : []),
-          ...(outcome.stopped ? [`Stopped before the end${outcome.unsent ? ` with ${outcome.unsent} change${outcome.unsent === 1 ? '' : 's'} not sent yet` : ''}; run the same command again to resume: pcc-track-wizard --apply ${planFile} --yes`] : []),
-        ];
+    ? [`The run ended with an error before it could verify: ${crash.error}`, reportLine, `Run the same command again to resume and verify: pcc-track-wizard --apply ${planFile} --yes`]
+    : [
+        `Applied to ${outcome.target}: ${outcome.applied} change${outcome.applied === 1 ? '' : 's'}${outcome.resumed ? `, ${outcome.resumed} were already done (resumed)` : ''}, ${outcome.failed.length} failed, ${outcome.retries} ${outcome.retries === 1 ? 'retry' : 'retries'}, in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
+        reportLine,
+        ...(outcome.undoPlan ? [`Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`] : []),
+        ...(outcome.noUndoPlan ? [NO_UNDO_PLAN_YET] : []),
+        ...(outcome.stopped ? [`Stopped before the end${outcome.unsent ? ` with ${outcome.unsent} change${outcome.unsent === 1 ? '' : 's'} not sent yet` : ''}; run the same command again to resume: pcc-track-wizard --apply ${planFile} --yes`] : []),
+      ];
   io.stderr.write(`${sanitizeLines(summary.join('\n'))}\n`);
   return applySucceeded(outcome) ? 0 : 1;
 }

@@ -9,7 +9,7 @@ import {CliError} from './errors.js';
 import {apiTarget, databaseTarget} from './apply-target-choice.js';
 import {applyPathText, clientOptionsFrom, missingApplyFlags, loadInputs, planFrom, problemLines, type InputOverrides} from './load-inputs.js';
 import {siblingsOf, writeReportFiles} from './output-files.js';
-import {applySucceeded, buildReport, crashedOutcome, refusedOutcome, whatMatches, type ApplyOutcome} from '../report/report.js';
+import {applySucceeded, buildReport, crashedOutcome, NO_UNDO_PLAN_YET, refusedOutcome, whatMatches, type ApplyOutcome} from '../report/report.js';
 import type {DoneFiles} from '../ui/screens/done.js';
 import {sanitizeLines} from '../workorders/sanitize.js';
 import {recordDecisions, type SpecRecord} from './spec-record.js';
@@ -104,6 +104,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
   };
 
   const applyPath = inputs.applyPath;
+  const demo = Boolean(overrides.api);
   const target =
     applyPath.kind === 'database' ? databaseTarget(applyPath.file, inputs.project, inputs.clientOptions) : applyPath.kind === 'api' && inputs.clientOptions ? apiTarget(inputs.clientOptions) : null;
 
@@ -129,7 +130,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
     if (outcome.refusal) onEvent({type: 'finished', outcome});
     lastOutcome = outcome;
     const written = writeReportFiles(options.report ?? files.reportMd, edited, buildReport(edited, {mode: 'applied', warnings, apply: outcome, invisible: inputs.invisible}));
-    doneFiles = {report: written.markdown, reportJson: written.json, planFile, spec: specRecord ? specLine(specRecord) : null, demo: Boolean(overrides.api)};
+    doneFiles = {report: written.markdown, reportJson: written.json, planFile, spec: specRecord ? specLine(specRecord) : null, demo};
     return doneFiles;
   };
 
@@ -138,8 +139,7 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
   // Which spec the decisions come from stays on screen: stderr is hidden behind the full screen.
   const specLabel = `${inputs.spec.id || inputs.spec.source}${inputs.specEarlier ? ' with earlier decisions' : ''}`;
   // w shows every warning the report will list: files PCC cannot see, load problems and the plan's own.
-  const otherWarnings = [...plan.warnings, ...warnings];
-  const shownWarnings = [...inputs.invisible.map((entry) => `PCC cannot see this file, so its WO is left out of the plan: ${formatInvisible(entry)}`), ...otherWarnings];
+  const shownWarnings = [...inputs.invisible.map((entry) => `PCC cannot see this file, so its WO is left out of the plan: ${formatInvisible(entry)}`), ...plan.warnings, ...warnings];
   // One count, the one the panel shows; "(w)" early, so a narrow title keeps it.
   const count = shownWarnings.length;
   const warned = count ? ` · ${count} warning${count === 1 ? '' : 's'} (w)${unseen ? `: ${unseen}` : ''}` : '';
@@ -164,7 +164,6 @@ export async function runWizard(options: CliOptions, io: Io, overrides: InputOve
   // What matters stays in the scrollback: the verdict and the files.
   const lines: string[] = [];
   if (final.kind === 'quit') lines.push('Quit; nothing was sent.');
-  const demo = Boolean(overrides.api);
   // The demo's server stops with the wizard: no command can apply to it afterwards.
   if (final.kind === 'saved') lines.push(demo ? `Plan saved to ${final.file}. The demo's server has stopped with the wizard; run --demo again and press y to see a plan applied.` : `Plan saved to ${final.file}; apply it with: pcc-track-wizard --apply ${final.file} --yes${missingApplyFlags(inputs)}`);
   const outcome = lastOutcome as ApplyOutcome | null;
@@ -189,7 +188,7 @@ function summaryLines(outcome: ApplyOutcome, files: DoneFiles | null, demo: bool
   if (!outcome.refusal) lines.push(`Applied ${outcome.applied}${outcome.resumed ? ` (+${outcome.resumed} already done)` : ''} · created ${outcome.tracksCreated.length} tracks · failed ${outcome.failed.length} · retries ${outcome.retries}.`);
   if (files) lines.push(`Report: ${files.report} (and ${files.reportJson}).`);
   // The demo's server stops with the wizard: its undo plan has nothing left to apply to.
-  if (outcome.noUndoPlan && !demo) lines.push('No undo plan yet: the target was not read back; applying the same plan again verifies and writes it.');
+  if (outcome.noUndoPlan && !demo) lines.push(NO_UNDO_PLAN_YET);
   if (outcome.undoPlan) lines.push(demo ? `Undo plan: ${outcome.undoPlan} (the demo's server has stopped, so there is nothing to roll back).` : `Undo plan: ${outcome.undoPlan} (pcc-track-wizard --apply ${outcome.undoPlan} --yes rolls this back).`);
   if (files?.spec) lines.push(files.spec);
   if (!ok && files && !demo) lines.push(`Resume or retry with: pcc-track-wizard --apply ${files.planFile} --yes`);

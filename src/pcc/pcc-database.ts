@@ -6,7 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import {normalizeTrackName} from '../spec/spec-parser.js';
 import {sanitizeText} from '../workorders/sanitize.js';
 import type {TrackRecord} from './validate.js';
-import {sameSet} from './same-pcc.js';
+import {sameIds} from '../plan/changes.js';
 
 // PCC keeps tracks and the WO → track link in its SQLite file, and its API has no route that
 // assigns a track. So the wizard writes that file as PCC's own backfill did: tracks upserted by
@@ -239,8 +239,8 @@ export class PccDatabase {
             const now = tracksNow(assignment.id);
             // Someone else's doing, also when it already is what the plan wants: left, and not
             // this run's to undo.
-            if (!sameSet(now, assignment.expected)) {
-              movedMeanwhile.push({id: assignment.id, trackIds: now, atTarget: sameSet(now, ids)});
+            if (!sameIds(now, assignment.expected)) {
+              movedMeanwhile.push({id: assignment.id, trackIds: now, atTarget: sameIds(now, ids)});
               continue;
             }
           }

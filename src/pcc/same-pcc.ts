@@ -1,3 +1,4 @@
+import {sameIds} from '../plan/changes.js';
 import {sanitizeText} from '../workorders/sanitize.js';
 import {PccError} from './pcc-error.js';
 import type {TrackRecord} from './validate.js';
@@ -12,18 +13,13 @@ export function listedTracks(wo: {id: string; trackId?: string | null; trackIds?
   return {id: wo.id, trackIds: wo.trackIds ?? (wo.trackId ? [wo.trackId] : [])};
 }
 
-/** Two lists of track ids hold the same tracks, in any order. */
-export function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((id) => b.includes(id));
-}
-
 /** The first few of a list, and how many more: "a; b; c; and 4 more". */
 export function firstFew(items: readonly string[], shown = SHOWN): string {
   return `${items.slice(0, shown).join('; ')}${items.length > shown ? `; and ${items.length - shown} more` : ''}`;
 }
 
-type DatabaseView = {tracks: readonly TrackRecord[]; workOrders: readonly ListedWorkOrder[]};
-type ServerView = {tracks: readonly TrackRecord[]; workOrders: readonly ListedWorkOrder[]};
+/** A PCC's tracks and placements, as its database or its server shows them. */
+type PccView = {tracks: readonly TrackRecord[]; workOrders: readonly ListedWorkOrder[]};
 
 /** Refused because the server and the database are not shown to be the same PCC; nothing was changed. */
 export class NotTheSamePcc extends Error {}
@@ -35,10 +31,10 @@ export class NotTheSamePcc extends Error {}
  * `allowStopped` the database is read alone, else the error stands. Any other error of the server
  * cannot vouch for the file, so it refuses.
  */
-export async function readSamePcc<S extends DatabaseView>(readDatabase: () => S, readServer: () => Promise<ServerView>, where: {file: string; api: string; allowStopped: boolean}): Promise<S> {
+export async function readSamePcc<S extends PccView>(readDatabase: () => S, readServer: () => Promise<PccView>, where: {file: string; api: string; allowStopped: boolean}): Promise<S> {
   let found: string[] | null = null;
   for (let look = 1; ; look++) {
-    let view: ServerView;
+    let view: PccView;
     try {
       view = await readServer();
     } catch (error) {
@@ -64,7 +60,7 @@ export async function readSamePcc<S extends DatabaseView>(readDatabase: () => S,
  * (a copy, another checkout, a stale file): writing there would change a file the server never
  * reads. WOs only one side has are not compared (the server lists only files that parse).
  */
-export function serverDatabaseDifferences(database: DatabaseView, server: ServerView): string[] {
+export function serverDatabaseDifferences(database: PccView, server: PccView): string[] {
   const differences: string[] = [];
   const inDatabase = new Set(database.tracks.map((track) => track.id));
   const onServer = new Set(server.tracks.map((track) => track.id));
@@ -75,7 +71,7 @@ export function serverDatabaseDifferences(database: DatabaseView, server: Server
     const row = rows.get(wo.id);
     if (!row) continue;
     // The older API names one track per WO: one of the row's tracks is the same placement.
-    const same = wo.trackIds.length === 1 && row.length > 1 ? row.includes(wo.trackIds[0]!) : sameSet(row, wo.trackIds);
+    const same = wo.trackIds.length === 1 && row.length > 1 ? row.includes(wo.trackIds[0]!) : sameIds(row, wo.trackIds);
     if (!same) differences.push(`${sanitizeText(wo.id)} is on ${wo.trackIds.length ? wo.trackIds.map(sanitizeText).join(', ') : 'no track'} on the server and on ${row.length ? row.map(sanitizeText).join(', ') : 'no track'} in the database`);
   }
   return differences;

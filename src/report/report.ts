@@ -1,5 +1,6 @@
 import {NO_TRACK_SUGGESTION} from '../plan/build-plan.js';
 import {mappingDecisions} from '../plan/mapping-decisions.js';
+import {firstFew} from '../pcc/same-pcc.js';
 import {computeChanges, needsReview} from '../plan/changes.js';
 import type {Plan, PlanItem} from '../plan/plan-types.js';
 import {sanitizeText} from '../workorders/sanitize.js';
@@ -188,6 +189,9 @@ function appliedHow(apply: ApplyOutcome | undefined): string {
 /** Id of the failure the wizard records when the engine itself threw: what landed is unknown. */
 export const RUN_FAILURE_ID = 'the run';
 
+/** Said wherever a run made changes but could not read the target back to build its undo plan. */
+export const NO_UNDO_PLAN_YET = 'No undo plan yet: the target was not read back; applying the same plan again verifies and writes it.';
+
 /** The outcome of an apply refused before anything was sent. */
 export function refusedOutcome(target: string, message: string): ApplyOutcome {
   return {target, tracksCreated: [], tracksReused: [], tracksDeleted: [], applied: 0, resumed: 0, failed: [], retries: 0, stopped: false, verified: false, mismatches: [], undoPlan: null, durationMs: 0, refusal: message};
@@ -316,9 +320,7 @@ export function renderMarkdown(report: Report, plan: Plan): string {
 
 /** How the target had changed when --replan applied the plan's placements to it as it was. */
 export function replannedText(differences: readonly string[]): string {
-  const shown = differences.slice(0, 5).join('; ');
-  const more = differences.length > 5 ? `; and ${differences.length - 5} more` : '';
-  return `the target had changed since the plan was made (${differences.length} difference${differences.length === 1 ? '' : 's'}: ${shown}${more}); the plan's placements were applied to it as it was, and the changes here are counted from there`;
+  return `the target had changed since the plan was made (${differences.length} difference${differences.length === 1 ? '' : 's'}: ${firstFew(differences, 5)}); the plan's placements were applied to it as it was, and the changes here are counted from there`;
 }
 
 /** Who is said to match the plan after an apply: the server, or PCC's database. */

@@ -112,7 +112,7 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
   else if (state.overlay === 'quit') {
     body = (
       <Box borderStyle="round" paddingX={1}>
-        <Text>{movedCount(state) ? `Quit and drop the moves of ${movedCount(state)} work order${movedCount(state) === 1 ? '' : 's'}?` : 'Quit without applying?'} y quits · n stays</Text>
+        <Text>{quitQuestion(state)}</Text>
       </Box>
     );
   } else if (state.picker) {
@@ -123,15 +123,16 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
   else if (state.screen === 'apply') body = <ApplyScreen state={state} theme={theme} now={clock} />;
   else body = <Done state={state} theme={theme} files={files} />;
 
-  // Below this size no screen fits: one short sentence instead of frames that overflow. Keys keep
-  // working (Ctrl-C still stops an apply), and the screen comes back once the terminal grows.
+  // Below this size no screen fits: one short sentence instead of frames that overflow (and the
+  // quit question, the one thing keys answer there besides Ctrl-C). The screen comes back once the
+  // terminal grows.
   if (tooSmall(state.viewport)) {
     return (
       <Box flexDirection="column" width={state.viewport.columns} minHeight={fullScreen ? state.viewport.rows : undefined}>
         <Text wrap="wrap">
           {`The terminal is ${state.viewport.columns}x${state.viewport.rows}; pcc-track-wizard needs at least ${MIN_COLUMNS}x${MIN_ROWS}. Make it larger${state.screen === 'apply' && !state.apply?.outcome && !state.apply?.stopping ? ' (applying goes on)' : ''}.`}
         </Text>
-        {state.overlay === 'quit' ? <Text wrap="wrap">{`Quit and drop the moves of ${movedCount(state)} work order${movedCount(state) === 1 ? '' : 's'}? y quits · n stays`}</Text> : null}
+        {state.overlay === 'quit' ? <Text wrap="wrap">{quitQuestion(state)}</Text> : null}
       </Box>
     );
   }
@@ -153,6 +154,12 @@ export function App({plan, theme, title, applyPath, startApply, savePlan, onExit
       <KeyHints state={state} />
     </Box>
   );
+}
+
+/** What quitting asks, with the number of WOs whose moves it would drop. */
+function quitQuestion(state: WizardState): string {
+  const moved = movedCount(state);
+  return `${moved ? `Quit and drop the moves of ${moved} work order${moved === 1 ? '' : 's'}?` : 'Quit without applying?'} y quits · n stays`;
 }
 
 /** Work orders the session moved (and has not undone), however many edits that took. */

@@ -1,17 +1,10 @@
 import stringWidth from 'string-width';
 import {sanitizeText} from '../workorders/sanitize.js';
+import {cutToWidth} from './state/wrap.js';
 
-/** The text, inert, cut to one row of `width` columns (wide characters count two). */
+/** The text, inert, cut to one row of `width` columns. */
 function oneRow(text: string, width: number): string {
-  const safe = sanitizeText(text);
-  const room = Math.max(1, width);
-  if (stringWidth(safe) <= room) return safe;
-  let cut = '';
-  for (const character of safe) {
-    if (stringWidth(`${cut}${character}…`) > room) break;
-    cut += character;
-  }
-  return `${cut}…`;
+  return cutToWidth(sanitizeText(text), Math.max(1, width));
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

@@ -1,4 +1,8 @@
 import {EventEmitter} from 'node:events';
+import {stripVTControlCharacters} from 'node:util';
+import {render as inkRender} from 'ink';
+import {render as testingRender} from 'ink-testing-library';
+import React from 'react';
 import {buildPlan} from '../../src/plan/build-plan.js';
 import type {Plan} from '../../src/plan/plan-types.js';
 import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
@@ -56,4 +60,13 @@ export class FakeStdout extends EventEmitter {
     this.rows = rows;
     this.emit('resize');
   }
+}
+
+/** An element (the App) rendered by ink in a terminal of a given size: ink-testing-library's has 100 columns and no rows. `input.write` types. */
+export function renderInTerminal(element: React.ReactElement, columns: number, rows: number) {
+  const stdout = new FakeStdout(columns, rows);
+  const input = testingRender(React.createElement(React.Fragment)).stdin;
+  const instance = inkRender(element, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: input as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
+  const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
+  return {stdout, input, instance, last};
 }

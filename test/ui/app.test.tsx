@@ -1,4 +1,3 @@
-import {render as inkRender} from 'ink';
 import {render} from 'ink-testing-library';
 import React from 'react';
 import {stripVTControlCharacters} from 'node:util';
@@ -10,7 +9,7 @@ import {KEY_BINDINGS} from '../../src/ui/keys.js';
 import {buildPlan} from '../../src/plan/build-plan.js';
 import {loadWorkOrdersFromFolder} from '../../src/workorders/local-loader.js';
 import {SAMPLE_WORK_ORDERS, seedSpec} from '../helpers/fixtures.js';
-import {FakeStdout, KEYS, samplePlan, waitFor} from '../helpers/ui.js';
+import {KEYS, renderInTerminal, samplePlan, waitFor} from '../helpers/ui.js';
 
 const theme = {color: false};
 /** The last frame without style codes (FORCE_COLOR keeps bold and inverse in the frames). */
@@ -199,26 +198,16 @@ describe('the wizard screens', () => {
   });
 });
 
-/** The app in a terminal of a given size (ink-testing-library's is 100 columns, no rows). */
-function renderInTerminal(plan: Plan, columns: number, rows: number) {
-  const stdout = new FakeStdout(columns, rows);
-  const input = render(<></>).stdin;
-  const instance = inkRender(<App plan={plan} theme={theme} title="demo" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: input as unknown as NodeJS.ReadStream,
-    debug: true,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
-  const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
-  return {stdout, input, instance, last};
+/** The app in a terminal of a given size. */
+function appInTerminal(plan: Plan, columns: number, rows: number) {
+  return renderInTerminal(<App plan={plan} theme={theme} title="demo" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, columns, rows);
 }
 
 describe('layout', () => {
   it('many tracks: the overview and the picker scroll instead of outgrowing 80×24', async () => {
     const extra = Array.from({length: 30}, (_, index) => ({id: `x${index}`, name: `Extra ${String(index).padStart(2, '0')}`}));
     const plan = buildPlan({spec: seedSpec(), workOrders: loadWorkOrdersFromFolder(SAMPLE_WORK_ORDERS).workOrders, serverTracks: extra, project: 'p', api: null});
-    const {input, instance, last} = renderInTerminal(plan, 80, 24);
+    const {input, instance, last} = appInTerminal(plan, 80, 24);
     await waitFor(() => expect(last()).toContain('↓ 26 more'));
     expect(last().split('\n').length).toBeLessThanOrEqual(24);
     input.write(KEYS.end);
@@ -242,7 +231,7 @@ describe('layout', () => {
   });
 
   it('fits 80×24 and re-lays out on resize', async () => {
-    const {stdout, instance, last} = renderInTerminal(samplePlan(), 80, 24);
+    const {stdout, instance, last} = appInTerminal(samplePlan(), 80, 24);
     await waitFor(() => expect(last()).toContain('Foundation'));
     expect(last().split('\n').length).toBeLessThanOrEqual(24);
     expect(Math.max(...last().split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);

@@ -9,7 +9,7 @@ import {TrackReview} from '../../src/ui/screens/track-review.js';
 import {groupKeys} from '../../src/ui/state/groups.js';
 import {currentItems, initialState, reduce, type WizardState} from '../../src/ui/state/wizard-state.js';
 import stringWidth from 'string-width';
-import {samplePlan, waitFor} from '../helpers/ui.js';
+import {renderInTerminal, samplePlan, waitFor} from '../helpers/ui.js';
 
 const press = (state: WizardState, ...keys: (string | Partial<KeyPress>)[]) =>
   keys.reduce((current, k) => reduce(current, {type: 'key', key: typeof k === 'string' ? {input: k} : {input: '', ...k}}), state);
@@ -133,19 +133,8 @@ describe('every change visible before it is sent', () => {
   });
 
   it.each([[60, 20], [60, 14], [40, 12]])('at %ix%i the confirm body scrolls to every changing track, and no frame outgrows the terminal', async (columns, rows) => {
-    const {FakeStdout} = await import('../helpers/ui.js');
-    const {render: inkRender} = await import('ink');
-    const stdout = new FakeStdout(columns, rows);
-    const stdin = Object.assign(new (await import('node:events')).EventEmitter(), {isTTY: true, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: (): string | null => null});
-    const instance = inkRender(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
-    const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
-    const key = (data: string) => {
-      stdin.read = (() => {
-        let given = false;
-        return () => (given ? null : ((given = true), data));
-      })();
-      stdin.emit('readable');
-    };
+    const {input, instance, last} = renderInTerminal(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, columns, rows);
+    const key = (data: string) => input.write(data);
     await waitFor(() => expect(last()).toContain('Foundation'));
     key('c');
     await waitFor(() => expect(last()).toContain('Confirm:'));
@@ -356,12 +345,7 @@ describe('the done screen at the smallest size', () => {
 
 describe('a terminal too small for any screen', () => {
   it('says the size it needs, and the wizard comes back when the terminal grows', async () => {
-    const {FakeStdout} = await import('../helpers/ui.js');
-    const {render: inkRender} = await import('ink');
-    const stdout = new FakeStdout(30, 8);
-    const stdin = Object.assign(new (await import('node:events')).EventEmitter(), {isTTY: true, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: (): string | null => null});
-    const instance = inkRender(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} fullScreen />, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
-    const last = () => stripVTControlCharacters(stdout.frames.at(-1) ?? '');
+    const {stdout, instance, last} = renderInTerminal(<App plan={plan} theme={{color: false}} title="t" startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} fullScreen />, 30, 8);
     await waitFor(() => expect(last().replace(/\s+/g, ' ')).toContain('The terminal is 30x8; pcc-track-wizard needs at least 40x10. Make it larger.'));
     // Keys the user cannot see the effect of do nothing; Ctrl-C still acts.
     const small = initialState(plan, {rows: 8, columns: 30});
@@ -635,12 +619,8 @@ describe('search across all tracks', () => {
 
 describe('the apply path sentence', () => {
   it('"cannot apply" is never cut, and the overview still fits 60x20', async () => {
-    const {FakeStdout} = await import('../helpers/ui.js');
-    const {render: inkRender} = await import('ink');
-    const stdout = new FakeStdout(60, 20);
-    const stdin = Object.assign(new (await import('node:events')).EventEmitter(), {isTTY: true, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: (): string | null => null});
     const reason = 'the PCC server at http://127.0.0.1:4010 has no track assignment route (no PCC release has one); pass --pcc-db PATH with PCC\'s control-center.db to apply into its database.';
-    const instance = inkRender(<App plan={plan} theme={{color: false}} title="t" applyPath={{kind: 'none', text: reason}} startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, {stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, debug: true, exitOnCtrlC: false, patchConsole: false});
+    const {stdout, instance} = renderInTerminal(<App plan={plan} theme={{color: false}} title="t" applyPath={{kind: 'none', text: reason}} startApply={async () => ({report: '', reportJson: '', planFile: ''})} savePlan={() => ''} onExit={() => {}} />, 60, 20);
     await waitFor(() => expect(stripVTControlCharacters(stdout.frames.at(-1) ?? '')).toContain('Foundation'));
     const frame = stripVTControlCharacters(stdout.frames.at(-1) ?? '');
     expect(frame.split('\n').length).toBeLessThanOrEqual(20);

@@ -31,19 +31,16 @@ export function helpPageKeys(page: number, count: number): string[] {
 }
 
 /** The footer's keys for what is on screen now: the mode (picker, filter, overlay) first. */
-export function footerItems(state: Pick<WizardState, 'screen' | 'picker' | 'filterEditing' | 'overlay' | 'typedYes' | 'walking' | 'applyPath'> & Partial<Pick<WizardState, 'viewport' | 'helpPage'>>): string[] {
+export function footerItems(state: WizardState): string[] {
   if (state.typedYes !== null) return ['type yes, then Enter, to apply', 'Esc cancels'];
   if (state.overlay === 'quit') return ['y quits', 'n stays'];
-  if (state.overlay === 'help' && state.viewport) {
+  if (state.overlay === 'help') {
     const count = helpPages(state.screen, state.viewport.rows, state.viewport.columns).pages.length;
-    if (count > 1) return helpPageKeys(Math.min(state.helpPage ?? 0, count - 1), count);
+    if (count > 1) return helpPageKeys(Math.min(state.helpPage, count - 1), count);
   }
-  // The whole state is at hand in the app (tests may pass less): details that scroll say so.
-  if (state.overlay === 'details' && 'review' in state && lastDetailsScroll(state as WizardState) > 0) return ['other keys close', '↑↓ PgUp PgDn scroll'];
-  if (state.overlay === 'warnings' && 'warnings' in state && state.viewport) {
-    const full = state as WizardState;
-    if (warningRows(full.warnings, full.viewport.columns).length > warningRoom(full.viewport.rows)) return ['other keys close', '↑↓ PgUp PgDn scroll'];
-  }
+  // Details and warnings that are longer than their panel scroll, and say so.
+  const scrolls = state.overlay === 'details' ? lastDetailsScroll(state) > 0 : state.overlay === 'warnings' && warningRows(state.warnings, state.viewport.columns).length > warningRoom(state.viewport.rows);
+  if (scrolls) return ['other keys close', '↑↓ PgUp PgDn scroll'];
   if (state.overlay) return ['any key closes'];
   if (state.picker) return state.picker.query ? ['↑↓ choose', 'Enter picks', 'Backspace edits the filter', 'Esc cancels'] : ['↑↓ choose', 'Enter or 1-9/0 picks', 'type to filter', 'Esc cancels'];
   if (state.filterEditing) return ['type to filter', 'Enter keeps it', 'Esc clears it'];
@@ -71,6 +68,6 @@ export function footerLine(items: readonly string[], columns: number): string {
   return `${joined(Math.max(1, count))} · …`;
 }
 
-export function KeyHints({state}: {state: Parameters<typeof footerItems>[0] & Pick<WizardState, 'viewport'>}) {
+export function KeyHints({state}: {state: WizardState}) {
   return <Text dimColor wrap="truncate-end">{footerLine(footerItems(state), state.viewport.columns)}</Text>;
 }

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import React from 'react';
-import {applySucceeded, whatMatches} from '../../report/report.js';
+import {applySucceeded, NO_UNDO_PLAN_YET, whatMatches} from '../../report/report.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {BarChart} from '../components/bar-chart.js';
 import type {WizardState} from '../state/wizard-state.js';
@@ -21,11 +21,12 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
   const ok = applySucceeded(outcome);
   // Most needed first: on a terminal too short for all of them, the last ones give way (all are
   // printed again when the wizard exits).
+  // The demo's server stops with the wizard: there is nothing to resume against.
+  const resumeLine = !ok && files && !files.demo ? `${outcome.stopped ? 'Resume' : 'Retry'}: pcc-track-wizard --apply ${files.planFile} --yes` : null;
   const fileLines = [
-    // The demo's server stops with the wizard: there is nothing to resume against.
-    !ok && files && !files.demo ? `${outcome.stopped ? 'Resume' : 'Retry'}: pcc-track-wizard --apply ${files.planFile} --yes` : null,
+    resumeLine,
     files ? `Report: ${files.report}` : null,
-    outcome.undoPlan ? `Undo plan: ${outcome.undoPlan}` : outcome.noUndoPlan ? 'No undo plan yet: the target was not read back; applying the same plan again verifies and writes it.' : null,
+    outcome.undoPlan ? `Undo plan: ${outcome.undoPlan}` : outcome.noUndoPlan ? NO_UNDO_PLAN_YET : null,
     files?.spec ? sanitizeText(files.spec) : null,
   ].filter((line): line is string => line !== null);
   const {rows: height, columns} = state.viewport;
@@ -52,7 +53,8 @@ export function Done({state, theme, files}: {state: WizardState; theme: Theme; f
     fileRows.push(...wrapped);
   }
   room -= fileRows.length - (problems.length ? 1 : 0);
-  const resumeShown = fileRows.length > 0 && /^(Resume|Retry):/.test(fileLines[0] ?? '');
+  // The resume line comes first, so it is shown when any file line is.
+  const resumeShown = resumeLine !== null && fileRows.length > 0;
   const problemLines: string[] = unsent ? [`${unsent} change${unsent === 1 ? '' : 's'} not sent or not confirmed (every difference is in the report)${resumeShown ? `; Resume below sends ${unsent === 1 ? 'it' : 'them'}` : ''}.`] : [];
   if (problems.length) {
     // All of them when they fit (three at most), else as many as fit and a line for the rest.

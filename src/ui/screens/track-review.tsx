@@ -6,6 +6,7 @@ import type {Plan, PlanItem} from '../../plan/plan-types.js';
 import {sanitizeText} from '../../workorders/sanitize.js';
 import {ALL_GROUP, groupKeys, groupName, groupOf, NONE_GROUP, REVIEW_GROUP} from '../state/groups.js';
 import {currentGroupKey, currentItems, listHeight, type WizardState} from '../state/wizard-state.js';
+import {cutToWidth} from '../state/wrap.js';
 import {accent, trackColor, type Theme} from '../theme.js';
 
 /** The narrowest the source column gets, and the title width it never takes from. */
@@ -52,17 +53,8 @@ function searchTarget(item: PlanItem, plan: Plan): string {
 /** Cut or pad to a display width: CJK and emoji take two columns, combining marks none. */
 function fit(text: string, width: number): string {
   if (width <= 1) return '';
-  const shown = stringWidth(text);
-  if (shown <= width) return text + ' '.repeat(width - shown);
-  let cut = '';
-  let used = 0;
-  for (const char of text) {
-    const size = stringWidth(char);
-    if (used + size > width - 1) break;
-    cut += char;
-    used += size;
-  }
-  return `${cut}…${' '.repeat(Math.max(0, width - 1 - used))}`;
+  const cut = cutToWidth(text, width);
+  return cut + ' '.repeat(Math.max(0, width - stringWidth(cut)));
 }
 
 export function TrackReview({state, theme}: {state: WizardState; theme: Theme}) {

@@ -241,22 +241,26 @@ function overlayKey(state: WizardState, key: KeyPress): WizardState {
     if (state.helpPage < last && (key.pageDown || key.downArrow || key.input === ' ')) return {...state, helpPage: state.helpPage + 1};
     if (last > 0 && (key.pageUp || key.upArrow)) return {...state, helpPage: Math.max(0, state.helpPage - 1)};
   }
+  // A list longer than the panel scrolls; any other key closes it.
   if (state.overlay === 'warnings') {
-    // A list longer than the panel scrolls; any other key closes it.
     const room = warningRoom(state.viewport.rows);
     const last = Math.max(0, warningRows(state.warnings, state.viewport.columns).length - room);
-    const step = key.pageDown || key.input === ' ' ? room : key.downArrow ? 1 : key.pageUp ? -room : key.upArrow ? -1 : 0;
+    const step = scrollStep(key, room);
     if (last > 0 && step) return {...state, warningsScroll: Math.max(0, Math.min(last, state.warningsScroll + step))};
   }
   if (state.overlay === 'details') {
-    // A body longer than the box scrolls; any other key closes it.
     const last = lastDetailsScroll(state);
-    // A page is what the box shows, so paging never skips a line.
-    const page = detailsLines(state)?.room ?? 1;
-    const step = key.pageDown || key.input === ' ' ? page : key.downArrow ? 1 : key.pageUp ? -page : key.upArrow ? -1 : 0;
+    const step = scrollStep(key, detailsLines(state)?.room ?? 1);
     if (last > 0 && step) return {...state, detailsScroll: Math.max(0, Math.min(last, state.detailsScroll + step))};
   }
   return {...state, overlay: null};
+}
+
+/** Lines a key scrolls a panel by (0: not a scrolling key); a page is what the panel shows, so paging never skips a line. */
+function scrollStep(key: KeyPress, page: number): number {
+  if (key.pageDown || key.input === ' ') return page;
+  if (key.pageUp) return -page;
+  return key.downArrow ? 1 : key.upArrow ? -1 : 0;
 }
 
 /**

@@ -34,3 +34,17 @@ export function wrapLine(text: string, width: number): string[] {
   if (line) lines.push(line);
   return lines;
 }
+
+/** The text cut to `width` display columns, with "…" where it was cut (wide characters count two). */
+export function cutToWidth(text: string, width: number): string {
+  if (stringWidth(text) <= width) return text;
+  let cut = '';
+  let used = 0;
+  for (const character of text) {
+    const size = stringWidth(character);
+    if (used + size > width - 1) break;
+    cut += character;
+    used += size;
+  }
+  return `${cut}…`;
+}
